@@ -1,0 +1,97 @@
+//! One-time passcodes for password reset: mailed, hashed at rest, expiring, single use, a newer
+//! code replacing an older one; a successful change ends every session of the user.
+
+use crate::Error;
+use crate::mail::templates;
+use crate::model::OneTimePasscode;
+use crate::state::AppState;
+use crate::store::StoreError;
+
+#[derive(Debug)]
+pub enum PasscodeChangeError {
+    /// Unknown email, no code, wrong code, expired code or a code already used.
+    Incorrect,
+    SameAsOld,
+    Internal(Error),
+}
+
+impl From<Error> for PasscodeChangeError {
+    fn from(e: Error) -> Self {
+        Self::Internal(e)
+    }
+}
+
+impl From<StoreError> for PasscodeChangeError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+impl From<crate::password::PasswordHashError> for PasscodeChangeError {
+    fn from(e: crate::password::PasswordHashError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// Issues and mails a passcode when `email` belongs to a user. Unknown emails do the same
+/// hashing work and send nothing; the caller answers identically either way.
+pub async fn request_passcode(state: &AppState, email: &str) -> Result<(), Error> {
+    let code = uuid::Uuid::new_v4().to_string();
+    let hash = state.hasher.hash(&code).await?;
+    let Some(mut user) = state.store.user_by_email(email).await?.filter(|u| !u.deleted) else {
+        tracing::warn!("password reset requested for account that does not exist");
+        return Ok(());
+    };
+    let validity = state.settings.otp_validity;
+    for attempt in 0..3 {
+        user.one_time_passcode = Some(OneTimePasscode { hash: hash.clone(), expires_at: state.clock.now() + validity });
+        match state.store.update_user(&user).await {
+            Ok(_) => break,
+            Err(StoreError::Conflict) if attempt < 2 => {
+                user = state.store.user_by_id(user.id).await?.ok_or(StoreError::Conflict)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let name = if user.name.is_empty() { &user.username } else { &user.name };
+    let message = templates::one_time_passcode(&state.settings.base_url, &user.email, name, &code, validity);
+    state.mailer.send(&message).await?;
+    Ok(())
+}
+
+/// Sets a new password with a passcode. The caller has already checked the password policy.
+pub async fn change_password(
+    state: &AppState,
+    email: &str,
+    passcode: &str,
+    new_password: &str,
+) -> Result<(), PasscodeChangeError> {
+    let user = state.store.user_by_email(email).await?.filter(|u| !u.deleted);
+    let pending = user.as_ref().and_then(|u| u.one_time_passcode.clone());
+    let matches = state.hasher.verify(pending.as_ref().map(|p| p.hash.as_str()), passcode).await?;
+    let now = state.clock.now();
+    let (Some(mut user), Some(pending)) = (user, pending) else { return Err(PasscodeChangeError::Incorrect) };
+    if !matches || now > pending.expires_at {
+        return Err(PasscodeChangeError::Incorrect);
+    }
+    if let Some(current) = user.hashed_password.as_deref() {
+        if state.hasher.verify(Some(current), new_password).await? {
+            return Err(PasscodeChangeError::SameAsOld);
+        }
+    }
+    user.hashed_password = Some(state.hasher.hash(new_password).await?);
+    user.one_time_passcode = None;
+    user.session_generation += 1;
+    user.updated_at = now;
+    match state.store.update_user(&user).await {
+        Ok(_) => {}
+        // A concurrent change consumed the code (or replaced it) first.
+        Err(StoreError::Conflict) => return Err(PasscodeChangeError::Incorrect),
+        Err(e) => return Err(e.into()),
+    }
+    // Sessions are already void through the generation bump; this only tidies the store.
+    if let Err(e) = state.store.delete_api_keys_of_user(user.id).await {
+        tracing::warn!(error = %e, "could not delete the API keys of a user whose password changed");
+    }
+    Ok(())
+}

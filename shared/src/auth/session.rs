@@ -1,0 +1,145 @@
+//! Session tokens: issue, authenticate (with sliding refresh), revoke.
+
+use crate::model::{ApiKey, ApiKeyScope, LoginType, User, UserStatus};
+use crate::state::AppState;
+use crate::store::StoreError;
+use crate::token::{NewSessionToken, TokenShapeError, split_session_token};
+use crate::Error;
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use std::net::IpAddr;
+
+/// An authenticated request's principal.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub key: ApiKey,
+}
+
+#[derive(Debug)]
+pub enum SessionError {
+    NoToken,
+    Malformed(TokenShapeError),
+    UnknownKey,
+    BadSecret,
+    Expired(DateTime<Utc>),
+    Inactive(UserStatus),
+    Internal(Error),
+}
+
+impl From<StoreError> for SessionError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// Times as the store keeps them (microseconds, like Postgres).
+pub fn truncate(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.duration_trunc(Duration::microseconds(1)).unwrap_or(t)
+}
+
+/// What kind of key to mint.
+pub struct KeySpec {
+    pub login_type: LoginType,
+    pub lifetime: Duration,
+    pub token_name: String,
+    pub scopes: Vec<String>,
+}
+
+impl KeySpec {
+    /// A login session: the configured lifetime, scope `coder:all`.
+    pub fn login(state: &AppState, login_type: LoginType) -> Self {
+        Self {
+            login_type,
+            lifetime: state.settings.session_lifetime,
+            token_name: String::new(),
+            scopes: vec!["coder:all".to_owned()],
+        }
+    }
+}
+
+/// Mints a key for `user`; returns the token the client keeps (`id-secret`) and the stored key.
+pub async fn issue(state: &AppState, user: &User, spec: KeySpec, ip: IpAddr) -> Result<(String, ApiKey), Error> {
+    let now = truncate(state.clock.now());
+    let minted = NewSessionToken::generate();
+    let key = ApiKey {
+        id: minted.id.clone(),
+        hashed_secret: minted.secret.hash(),
+        user_id: user.id,
+        user_generation: user.session_generation,
+        login_type: spec.login_type,
+        created_at: now,
+        updated_at: now,
+        last_used: now,
+        expires_at: now + spec.lifetime,
+        lifetime_seconds: spec.lifetime.num_seconds(),
+        ip_address: ip.to_string(),
+        token_name: spec.token_name,
+        scopes: spec.scopes.into_iter().map(ApiKeyScope).collect(),
+    };
+    state.store.insert_api_key(&key).await?;
+    Ok((minted.token(), key))
+}
+
+/// Coder's `ExtractAPIKey`: checks the token, refreshes a sliding expiry, activates a dormant
+/// user, refuses an inactive one.
+pub async fn authenticate(state: &AppState, token: Option<&str>, ip: IpAddr) -> Result<Session, SessionError> {
+    let token = token.filter(|t| !t.is_empty()).ok_or(SessionError::NoToken)?;
+    let (id, secret) = split_session_token(token).map_err(SessionError::Malformed)?;
+    let mut key = state.store.api_key(id).await?.ok_or(SessionError::UnknownKey)?;
+    if !key.hashed_secret.matches(secret) {
+        return Err(SessionError::BadSecret);
+    }
+    let now = state.clock.now();
+    if key.expires_at <= now {
+        return Err(SessionError::Expired(key.expires_at));
+    }
+    let mut user = match state.store.user_by_id(key.user_id).await? {
+        Some(u) if !u.deleted && u.session_generation == key.user_generation => u,
+        // The user's sessions were ended (password change) or the user is gone.
+        _ => return Err(SessionError::UnknownKey),
+    };
+
+    let mut key_changed = false;
+    if now - key.last_used > Duration::hours(1) {
+        key.last_used = truncate(now);
+        key.ip_address = ip.to_string();
+        key_changed = true;
+    }
+    if !state.settings.session_refresh_disabled && key.expires_at - now <= key.lifetime() - Duration::hours(1) {
+        key.expires_at = truncate(now) + key.lifetime();
+        key_changed = true;
+    }
+    if key_changed {
+        key.updated_at = truncate(now);
+        state.store.touch_api_key(&key).await?;
+    }
+
+    let activate = user.status == UserStatus::Dormant;
+    if activate || key_changed || user.last_seen_at.is_none() {
+        if activate {
+            user.status = UserStatus::Active;
+        }
+        user.last_seen_at = Some(truncate(now));
+        user.updated_at = truncate(now);
+        match state.store.update_user(&user).await {
+            Ok(revision) => user.revision = revision,
+            // Someone else changed the user meanwhile: reload, their write wins.
+            Err(StoreError::Conflict) => {
+                user = state.store.user_by_id(key.user_id).await?.ok_or(SessionError::UnknownKey)?;
+                if user.session_generation != key.user_generation {
+                    return Err(SessionError::UnknownKey);
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if user.status != UserStatus::Active {
+        return Err(SessionError::Inactive(user.status));
+    }
+    Ok(Session { user, key })
+}
+
+/// Ends one session.
+pub async fn revoke(state: &AppState, key_id: &str) -> Result<(), Error> {
+    Ok(state.store.delete_api_key(key_id).await?)
+}

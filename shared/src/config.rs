@@ -1,0 +1,187 @@
+//! One `Settings` struct, read from `GATEHOUSE_*` environment variables, with local defaults.
+
+use crate::password::Argon2Params;
+use chrono::Duration;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Embedded,
+    DynamoDb,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailerKind {
+    Outbox,
+    Ses,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub store: StoreKind,
+    pub table: String,
+    pub mailer: MailerKind,
+    pub mail_from: String,
+    /// Public URL of the deployment; links in emails are built from it, and an `https` URL
+    /// marks auth cookies `Secure`.
+    pub base_url: String,
+    pub session_lifetime: Duration,
+    pub otp_validity: Duration,
+    pub convert_state_validity: Duration,
+    /// Requests per minute per client address per endpoint on the login group.
+    pub login_rate_limit: u32,
+    pub password_auth_disabled: bool,
+    pub session_refresh_disabled: bool,
+    pub argon2: Argon2Params,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {name}={value:?}: {reason}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub value: String,
+    pub reason: &'static str,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./.gatehouse"),
+            store: StoreKind::Embedded,
+            table: "gatehouse".to_owned(),
+            mailer: MailerKind::Outbox,
+            mail_from: "gatehouse@localhost".to_owned(),
+            base_url: "http://127.0.0.1:8080".to_owned(),
+            session_lifetime: Duration::hours(24),
+            otp_validity: Duration::minutes(20),
+            convert_state_validity: Duration::minutes(5),
+            login_rate_limit: 60,
+            password_auth_disabled: false,
+            session_refresh_disabled: false,
+            argon2: Argon2Params::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut s = Self::default();
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(v) = get("GATEHOUSE_LISTEN") {
+            s.listen = v.parse().map_err(|_| bad("GATEHOUSE_LISTEN", &v, "expected host:port"))?;
+        }
+        if let Some(v) = get("GATEHOUSE_DATA_DIR") {
+            s.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("GATEHOUSE_STORE") {
+            s.store = match v.as_str() {
+                "embedded" => StoreKind::Embedded,
+                "dynamodb" => StoreKind::DynamoDb,
+                _ => return Err(bad("GATEHOUSE_STORE", &v, "expected embedded or dynamodb")),
+            };
+        }
+        if let Some(v) = get("GATEHOUSE_TABLE") {
+            s.table = v;
+        }
+        if let Some(v) = get("GATEHOUSE_MAILER") {
+            s.mailer = match v.as_str() {
+                "outbox" => MailerKind::Outbox,
+                "ses" => MailerKind::Ses,
+                _ => return Err(bad("GATEHOUSE_MAILER", &v, "expected outbox or ses")),
+            };
+        }
+        if let Some(v) = get("GATEHOUSE_MAIL_FROM") {
+            s.mail_from = v;
+        }
+        if let Some(v) = get("GATEHOUSE_BASE_URL") {
+            if !(v.starts_with("http://") || v.starts_with("https://")) {
+                return Err(bad("GATEHOUSE_BASE_URL", &v, "expected an http(s) URL"));
+            }
+            s.base_url = v.trim_end_matches('/').to_owned();
+        } else {
+            s.base_url = format!("http://{}", s.listen);
+        }
+        if let Some(v) = get("GATEHOUSE_SESSION_DURATION_SECONDS") {
+            s.session_lifetime = Duration::seconds(positive("GATEHOUSE_SESSION_DURATION_SECONDS", &v)?);
+        }
+        if let Some(v) = get("GATEHOUSE_LOGIN_RATE_LIMIT") {
+            let n = positive("GATEHOUSE_LOGIN_RATE_LIMIT", &v)?;
+            s.login_rate_limit = u32::try_from(n).map_err(|_| bad("GATEHOUSE_LOGIN_RATE_LIMIT", &v, "too large"))?;
+        }
+        if let Some(v) = get("GATEHOUSE_DISABLE_PASSWORD_AUTH") {
+            s.password_auth_disabled = flag("GATEHOUSE_DISABLE_PASSWORD_AUTH", &v)?;
+        }
+        if let Some(v) = get("GATEHOUSE_DISABLE_SESSION_EXPIRY_REFRESH") {
+            s.session_refresh_disabled = flag("GATEHOUSE_DISABLE_SESSION_EXPIRY_REFRESH", &v)?;
+        }
+        if let Some(v) = get("GATEHOUSE_ARGON2_MEMORY_KIB") {
+            s.argon2.memory_kib = u32_in("GATEHOUSE_ARGON2_MEMORY_KIB", &v, 8..=1_048_576)?;
+        }
+        if let Some(v) = get("GATEHOUSE_ARGON2_ITERATIONS") {
+            s.argon2.iterations = u32_in("GATEHOUSE_ARGON2_ITERATIONS", &v, 1..=64)?;
+        }
+        Ok(s)
+    }
+
+    /// Auth cookies carry `Secure` when the deployment is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+fn bad(name: &'static str, value: &str, reason: &'static str) -> ConfigError {
+    ConfigError { name, value: value.to_owned(), reason }
+}
+
+fn positive(name: &'static str, v: &str) -> Result<i64, ConfigError> {
+    match v.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(bad(name, v, "expected a positive whole number")),
+    }
+}
+
+fn u32_in(name: &'static str, v: &str, range: std::ops::RangeInclusive<u32>) -> Result<u32, ConfigError> {
+    match v.parse::<u32>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(bad(name, v, "out of range")),
+    }
+}
+
+fn flag(name: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        _ => Err(bad(name, v, "expected true or false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_readme() {
+        let s = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.store, StoreKind::Embedded);
+        assert_eq!(s.mailer, MailerKind::Outbox);
+        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+        assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn rejects_unknown_store() {
+        let err = Settings::from_lookup(|n| (n == "GATEHOUSE_STORE").then(|| "postgres".to_owned()));
+        assert!(err.is_err());
+    }
+}

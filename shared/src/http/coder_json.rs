@@ -1,0 +1,34 @@
+//! `CoderJson<T>`: Coder's `httpapi.Read`: Go decoding, then validate tags, each failure in
+//! Coder's error shape.
+
+use super::MAX_BODY_BYTES;
+use crate::wire::coder::{CoderError, GoRequest, Response, decode_request};
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+
+pub struct CoderJson<T>(pub T);
+
+const INVALID_JSON: &str = "Request body must be valid JSON.";
+
+impl<S: Send + Sync, T: GoRequest> FromRequest<S> for CoderJson<T> {
+    type Rejection = CoderError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let body = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|_| {
+            // Go's MaxBytesReader error, surfaced through the decoder as Coder would.
+            CoderError::new(StatusCode::BAD_REQUEST, Response::message(INVALID_JSON).with_detail("http: request body too large"))
+        })?;
+        let value = decode_request::<T>(&body).map_err(|e| {
+            CoderError::new(StatusCode::BAD_REQUEST, Response::message(INVALID_JSON).with_detail(e.detail))
+        })?;
+        let failures = value.validate();
+        if !failures.is_empty() {
+            let mut body = Response::message("Validation failed.");
+            for f in failures {
+                body = body.with_validation(f.field, f.detail());
+            }
+            return Err(CoderError::new(StatusCode::BAD_REQUEST, body));
+        }
+        Ok(Self(value))
+    }
+}

@@ -1,0 +1,9 @@
+//! Domain types. No wire format lives here: each surface's `wire` module converts.
+
+mod api_key;
+mod organization;
+mod user;
+
+pub use api_key::{ApiKey, ApiKeyScope};
+pub use organization::{Organization, OrganizationMembership};
+pub use user::{BarongLabel, LoginType, OneTimePasscode, User, UserStatus, user_keys};

@@ -1,0 +1,206 @@
+use super::OrganizationMembership;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How a user signs in (Coder's `login_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginType {
+    Password,
+    Github,
+    Oidc,
+    Token,
+    None,
+}
+
+impl LoginType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Github => "github",
+            Self::Oidc => "oidc",
+            Self::Token => "token",
+            Self::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "password" => Self::Password,
+            "github" => Self::Github,
+            "oidc" => Self::Oidc,
+            "token" => Self::Token,
+            "none" => Self::None,
+            _ => return None,
+        })
+    }
+}
+
+/// Coder's user status. Users created by an admin start dormant and become active on first use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    Active,
+    Dormant,
+    Suspended,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Dormant => "dormant",
+            Self::Suspended => "suspended",
+        }
+    }
+}
+
+/// A pending password-reset passcode: only its argon2 hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneTimePasscode {
+    pub hash: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A Barong label (`key`, `value`, `scope` public/private).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BarongLabel {
+    pub key: String,
+    pub value: String,
+    pub scope: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One person (or service account) known to both surfaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    // Shared identity.
+    pub id: Uuid,
+    /// As given; lookups use [`User::email_key`].
+    pub email: String,
+    pub hashed_password: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted: bool,
+    /// Bumped whenever every existing session must end (password change). A session minted under
+    /// an older generation is rejected, which makes "end all sessions" atomic with the change.
+    pub session_generation: u64,
+    /// The store's optimistic-concurrency counter: set by the store, checked on update.
+    pub revision: u64,
+
+    // Coder's fields.
+    pub username: String,
+    pub name: String,
+    pub avatar_url: String,
+    pub login_type: LoginType,
+    pub status: UserStatus,
+    /// Site-wide roles (`owner`, `user-admin`, ...); `member` is implied and never stored.
+    pub roles: Vec<String>,
+    pub memberships: Vec<OrganizationMembership>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub one_time_passcode: Option<OneTimePasscode>,
+
+    // Barong's fields.
+    /// `ID` + 10 upper-case hex digits.
+    pub uid: String,
+    /// pending | active | banned | deleted | locked
+    pub state: String,
+    pub level: u32,
+    pub labels: Vec<BarongLabel>,
+    /// TOTP enabled (Barong's `otp`).
+    pub otp: bool,
+    /// Raw JSON text a user stores about itself (Barong's `data`).
+    pub data: Option<String>,
+}
+
+impl User {
+    /// A new user with both surfaces' defaults.
+    pub fn new(email: &str, username: &str, now: DateTime<Utc>) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            email: email.to_owned(),
+            hashed_password: None,
+            created_at: now,
+            updated_at: now,
+            deleted: false,
+            session_generation: 0,
+            revision: 0,
+            username: username.to_owned(),
+            name: String::new(),
+            avatar_url: String::new(),
+            login_type: LoginType::Password,
+            status: UserStatus::Dormant,
+            roles: Vec::new(),
+            memberships: Vec::new(),
+            last_seen_at: None,
+            one_time_passcode: None,
+            uid: barong_uid(),
+            state: "pending".to_owned(),
+            level: 0,
+            labels: Vec::new(),
+            otp: false,
+            data: None,
+        }
+    }
+
+    /// The normalised email under which the user is unique and looked up.
+    pub fn email_key(&self) -> String {
+        user_keys::email(&self.email)
+    }
+
+    /// The normalised username under which the user is unique and looked up.
+    pub fn username_key(&self) -> String {
+        user_keys::username(&self.username)
+    }
+
+    pub fn organization_ids(&self) -> Vec<Uuid> {
+        self.memberships.iter().map(|m| m.organization_id).collect()
+    }
+
+    pub fn has_site_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+}
+
+/// The normalised forms under which users are unique and looked up.
+pub mod user_keys {
+    /// Emails compare case-insensitively (Coder: `LOWER(email)`).
+    pub fn email(email: &str) -> String {
+        email.to_lowercase()
+    }
+
+    /// Usernames compare case-insensitively (Coder: `LOWER(username)`).
+    pub fn username(username: &str) -> String {
+        username.to_lowercase()
+    }
+}
+
+fn barong_uid() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 5];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    format!("ID{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn barong_uid_shape() {
+        let u = User::new("a@b.c", "a", Utc::now());
+        assert_eq!(u.uid.len(), 12);
+        assert!(u.uid.starts_with("ID"));
+        assert!(u.uid[2..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+    }
+
+    #[test]
+    fn keys_are_case_insensitive() {
+        let u = User::new("Alice@Example.COM", "Alice", Utc::now());
+        assert_eq!(u.email_key(), "alice@example.com");
+        assert_eq!(u.username_key(), "alice");
+    }
+}

@@ -1,0 +1,6 @@
+//! Passwords: argon2id hashing with bounded memory, and each surface's strength policy.
+
+mod argon;
+pub mod coder_policy;
+
+pub use argon::{Argon2Params, PasswordHasher, PasswordHashError};

@@ -1,0 +1,46 @@
+//! The logical item keys, shared by both stores. Every item has a partition key `pk` and a
+//! sort key `sk`; uniqueness holds through marker items created with "must not exist".
+
+use uuid::Uuid;
+
+pub const SK_ITEM: &str = "#";
+
+pub fn user(id: Uuid) -> String {
+    format!("USER#{id}")
+}
+
+pub fn email_marker(email_key: &str) -> String {
+    format!("EMAIL#{email_key}")
+}
+
+pub fn username_marker(username_key: &str) -> String {
+    format!("USERNAME#{username_key}")
+}
+
+pub const FIRST_USER: &str = "SITE#FIRST_USER";
+pub const DEFAULT_ORGANIZATION: &str = "SITE#DEFAULT_ORGANIZATION";
+
+pub fn organization(id: Uuid) -> String {
+    format!("ORG#{id}")
+}
+
+pub fn organization_name_marker(name: &str) -> String {
+    format!("ORGNAME#{}", name.to_lowercase())
+}
+
+pub fn api_key(id: &str) -> String {
+    format!("APIKEY#{id}")
+}
+
+/// Index partition listing a user's API keys (GSI `gsi1` in DynamoDB).
+pub fn api_keys_of_user(user_id: Uuid) -> String {
+    format!("USERKEYS#{user_id}")
+}
+
+pub fn counter(key: &str) -> String {
+    format!("COUNTER#{key}")
+}
+
+pub fn secret(name: &str) -> String {
+    format!("SECRET#{name}")
+}

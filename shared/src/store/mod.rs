@@ -1,0 +1,99 @@
+//! Persistence, sized to capabilities. Two implementations pass one conformance suite
+//! (`tests/tests/store_conformance.rs`): DynamoDB single table and an embedded redb file.
+//!
+//! Both keep the same logical items (see [`keys`]) and the same versioned JSON records
+//! (see [`records`]), so behaviour cannot drift between local runs and AWS.
+
+mod dynamo;
+mod embedded;
+pub mod keys;
+pub mod records;
+
+pub use dynamo::DynamoStore;
+pub use embedded::EmbeddedStore;
+
+use crate::model::{ApiKey, Organization, User};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("email already in use")]
+    EmailTaken,
+    #[error("username already in use")]
+    UsernameTaken,
+    #[error("the first user already exists")]
+    FirstUserExists,
+    #[error("organization name already in use")]
+    OrganizationNameTaken,
+    /// The item changed since it was read (optimistic concurrency) or is gone.
+    #[error("the item changed concurrently")]
+    Conflict,
+    #[error("stored record is unreadable: {0}")]
+    Corrupt(String),
+    #[error("backend: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Creates the first user and the default organization together; refused once a first user exists.
+    async fn create_first_user(&self, user: &User, organization: &Organization) -> StoreResult<()>;
+    async fn first_user_exists(&self) -> StoreResult<bool>;
+    /// Creates a user; email and username stay unique under concurrent calls.
+    async fn create_user(&self, user: &User) -> StoreResult<()>;
+    async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<User>>;
+    /// Case-insensitive.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// Case-insensitive.
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
+    /// Writes `user` if its stored revision is still `user.revision`; on success returns the
+    /// new revision. Email and username are immutable through this call.
+    async fn update_user(&self, user: &User) -> StoreResult<u64>;
+}
+
+#[async_trait]
+pub trait OrganizationStore: Send + Sync {
+    async fn create_organization(&self, organization: &Organization) -> StoreResult<()>;
+    async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>>;
+    async fn default_organization(&self) -> StoreResult<Option<Organization>>;
+}
+
+#[async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()>;
+    async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>>;
+    /// Saves a key's usage (sliding expiry, last use) unless it was deleted meanwhile.
+    async fn touch_api_key(&self, key: &ApiKey) -> StoreResult<()>;
+    async fn delete_api_key(&self, id: &str) -> StoreResult<()>;
+    async fn api_keys_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ApiKey>>;
+    async fn delete_api_keys_of_user(&self, user_id: Uuid) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait CounterStore: Send + Sync {
+    /// Current value of a counter (0 when absent or expired).
+    async fn counter(&self, key: &str, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Adds one unless the counter already reached `ceiling`; returns the new value, or `None`
+    /// when refused. The counter is forgotten after `expires_at`.
+    async fn increment_below(
+        &self,
+        key: &str,
+        ceiling: u64,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<u64>>;
+}
+
+#[async_trait]
+pub trait SecretStore: Send + Sync {
+    /// The deployment secret called `name`, created from `candidate` by whichever caller is first.
+    async fn get_or_create_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
+}
+
+/// Everything the endpoint groups need.
+pub trait Store: UserStore + OrganizationStore + ApiKeyStore + CounterStore + SecretStore {}
+impl<T: UserStore + OrganizationStore + ApiKeyStore + CounterStore + SecretStore> Store for T {}

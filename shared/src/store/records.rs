@@ -1,0 +1,222 @@
+//! Versioned storage records: what is written at rest, converted to and from domain types.
+//! A record carries `v`; readers accept every version they know, writers write the newest.
+
+use crate::model::{ApiKey, ApiKeyScope, BarongLabel, LoginType, OneTimePasscode, Organization, OrganizationMembership, User, UserStatus};
+use crate::store::StoreError;
+use crate::token::SecretHash;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+const USER_RECORD_VERSION: u32 = 1;
+const API_KEY_RECORD_VERSION: u32 = 1;
+const ORGANIZATION_RECORD_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+pub struct UserRecord {
+    pub v: u32,
+    pub id: Uuid,
+    pub email: String,
+    pub hashed_password: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted: bool,
+    pub session_generation: u64,
+    pub revision: u64,
+    pub username: String,
+    pub name: String,
+    pub avatar_url: String,
+    pub login_type: LoginType,
+    pub status: UserStatus,
+    pub roles: Vec<String>,
+    pub memberships: Vec<OrganizationMembership>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub one_time_passcode: Option<OneTimePasscode>,
+    pub uid: String,
+    pub state: String,
+    pub level: u32,
+    pub labels: Vec<BarongLabel>,
+    pub otp: bool,
+    pub data: Option<String>,
+}
+
+impl From<&User> for UserRecord {
+    fn from(u: &User) -> Self {
+        Self {
+            v: USER_RECORD_VERSION,
+            id: u.id,
+            email: u.email.clone(),
+            hashed_password: u.hashed_password.clone(),
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+            deleted: u.deleted,
+            session_generation: u.session_generation,
+            revision: u.revision,
+            username: u.username.clone(),
+            name: u.name.clone(),
+            avatar_url: u.avatar_url.clone(),
+            login_type: u.login_type,
+            status: u.status,
+            roles: u.roles.clone(),
+            memberships: u.memberships.clone(),
+            last_seen_at: u.last_seen_at,
+            one_time_passcode: u.one_time_passcode.clone(),
+            uid: u.uid.clone(),
+            state: u.state.clone(),
+            level: u.level,
+            labels: u.labels.clone(),
+            otp: u.otp,
+            data: u.data.clone(),
+        }
+    }
+}
+
+impl TryFrom<UserRecord> for User {
+    type Error = StoreError;
+
+    fn try_from(r: UserRecord) -> Result<Self, StoreError> {
+        if r.v != USER_RECORD_VERSION {
+            return Err(StoreError::Corrupt(format!("unknown user record version {}", r.v)));
+        }
+        Ok(Self {
+            id: r.id,
+            email: r.email,
+            hashed_password: r.hashed_password,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            deleted: r.deleted,
+            session_generation: r.session_generation,
+            revision: r.revision,
+            username: r.username,
+            name: r.name,
+            avatar_url: r.avatar_url,
+            login_type: r.login_type,
+            status: r.status,
+            roles: r.roles,
+            memberships: r.memberships,
+            last_seen_at: r.last_seen_at,
+            one_time_passcode: r.one_time_passcode,
+            uid: r.uid,
+            state: r.state,
+            level: r.level,
+            labels: r.labels,
+            otp: r.otp,
+            data: r.data,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ApiKeyRecord {
+    pub v: u32,
+    pub id: String,
+    /// Hex SHA-256 of the secret; the secret itself is never stored.
+    pub hashed_secret: String,
+    pub user_id: Uuid,
+    pub user_generation: u64,
+    pub login_type: LoginType,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_used: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub lifetime_seconds: i64,
+    pub ip_address: String,
+    pub token_name: String,
+    pub scopes: Vec<String>,
+}
+
+impl From<&ApiKey> for ApiKeyRecord {
+    fn from(k: &ApiKey) -> Self {
+        Self {
+            v: API_KEY_RECORD_VERSION,
+            id: k.id.clone(),
+            hashed_secret: k.hashed_secret.to_hex(),
+            user_id: k.user_id,
+            user_generation: k.user_generation,
+            login_type: k.login_type,
+            created_at: k.created_at,
+            updated_at: k.updated_at,
+            last_used: k.last_used,
+            expires_at: k.expires_at,
+            lifetime_seconds: k.lifetime_seconds,
+            ip_address: k.ip_address.clone(),
+            token_name: k.token_name.clone(),
+            scopes: k.scopes.iter().map(|s| s.0.clone()).collect(),
+        }
+    }
+}
+
+impl TryFrom<ApiKeyRecord> for ApiKey {
+    type Error = StoreError;
+
+    fn try_from(r: ApiKeyRecord) -> Result<Self, StoreError> {
+        if r.v != API_KEY_RECORD_VERSION {
+            return Err(StoreError::Corrupt(format!("unknown api key record version {}", r.v)));
+        }
+        let hashed_secret =
+            SecretHash::from_hex(&r.hashed_secret).ok_or_else(|| StoreError::Corrupt("api key hash".to_owned()))?;
+        Ok(Self {
+            id: r.id,
+            hashed_secret,
+            user_id: r.user_id,
+            user_generation: r.user_generation,
+            login_type: r.login_type,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            last_used: r.last_used,
+            expires_at: r.expires_at,
+            lifetime_seconds: r.lifetime_seconds,
+            ip_address: r.ip_address,
+            token_name: r.token_name,
+            scopes: r.scopes.into_iter().map(ApiKeyScope).collect(),
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct OrganizationRecord {
+    pub v: u32,
+    #[serde(flatten)]
+    pub organization: Organization,
+}
+
+impl From<&Organization> for OrganizationRecord {
+    fn from(o: &Organization) -> Self {
+        Self { v: ORGANIZATION_RECORD_VERSION, organization: o.clone() }
+    }
+}
+
+impl TryFrom<OrganizationRecord> for Organization {
+    type Error = StoreError;
+
+    fn try_from(r: OrganizationRecord) -> Result<Self, StoreError> {
+        if r.v != ORGANIZATION_RECORD_VERSION {
+            return Err(StoreError::Corrupt(format!("unknown organization record version {}", r.v)));
+        }
+        Ok(r.organization)
+    }
+}
+
+/// JSON text of a record.
+pub fn encode<T: Serialize>(record: &T) -> Result<String, StoreError> {
+    serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A record from JSON text, converted to its domain type.
+pub fn decode<R: for<'de> Deserialize<'de>, T: TryFrom<R, Error = StoreError>>(text: &[u8]) -> Result<T, StoreError> {
+    let record: R = serde_json::from_slice(text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    T::try_from(record)
+}
+
+/// Marker items (uniqueness) point at the item they guard.
+#[derive(Serialize, Deserialize)]
+pub struct MarkerRecord {
+    pub target: String,
+}
+
+/// Counters expire by time; the store also sets a TTL so DynamoDB may drop them eventually.
+#[derive(Serialize, Deserialize)]
+pub struct CounterRecord {
+    pub count: u64,
+    pub expires_at: DateTime<Utc>,
+}

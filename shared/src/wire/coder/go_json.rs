@@ -1,0 +1,162 @@
+//! Request decoding with Go `encoding/json` semantics, as Coder's `httpapi.Read` sees bodies:
+//! only the first JSON value is read, unknown fields are ignored, keys match case-insensitively,
+//! `null` leaves a field at its zero value, and a wrong type is reported in Go's words.
+
+use super::validate::FieldFailure;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Why a body is not acceptable JSON; `detail` is Go's error text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub detail: String,
+}
+
+/// A Coder request type: how to read it from a Go-decoded object and which tags it validates.
+pub trait GoRequest: Sized {
+    /// The Go type, e.g. `codersdk.LoginWithPasswordRequest`.
+    const GO_TYPE: &'static str;
+    fn from_object(object: &GoObject<'_>) -> Result<Self, DecodeError>;
+    /// go-playground `validate` failures, in struct field order.
+    fn validate(&self) -> Vec<FieldFailure>;
+}
+
+/// The fields of one JSON object, looked up the way Go matches struct fields.
+pub struct GoObject<'a> {
+    map: Option<&'a Map<String, Value>>,
+    struct_name: &'static str,
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+impl<'a> GoObject<'a> {
+    pub fn new(map: Option<&'a Map<String, Value>>, go_type: &'static str) -> Self {
+        let struct_name = go_type.rsplit('.').next().unwrap_or(go_type);
+        Self { map, struct_name }
+    }
+
+    /// Exact key first, then the first case-insensitive match (Go's `EqualFold`).
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        let map = self.map?;
+        map.get(name)
+            .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name) || k.to_lowercase() == name).map(|(_, v)| v))
+            .filter(|v| !v.is_null())
+    }
+
+    pub fn type_error(&self, value: &Value, field: &str, go_type: &str) -> DecodeError {
+        DecodeError {
+            detail: format!(
+                "json: cannot unmarshal {} into Go struct field {}.{} of type {}",
+                kind(value),
+                self.struct_name,
+                field,
+                go_type
+            ),
+        }
+    }
+
+    pub fn string(&self, field: &str) -> Result<String, DecodeError> {
+        match self.get(field) {
+            None => Ok(String::new()),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(other) => Err(self.type_error(other, field, "string")),
+        }
+    }
+
+    pub fn bool(&self, field: &str) -> Result<bool, DecodeError> {
+        match self.get(field) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(other) => Err(self.type_error(other, field, "bool")),
+        }
+    }
+
+    /// A `[]uuid.UUID`: each element a string that parses as a UUID.
+    pub fn uuids(&self, field: &str) -> Result<Vec<Uuid>, DecodeError> {
+        match self.get(field) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => parse_go_uuid(s).map_err(|detail| DecodeError { detail }),
+                    Value::Null => Ok(Uuid::nil()),
+                    other => Err(self.type_error(other, field, "uuid.UUID")),
+                })
+                .collect(),
+            Some(other) => Err(self.type_error(other, field, "[]uuid.UUID")),
+        }
+    }
+
+    /// A nested object, or an empty one when absent.
+    pub fn object(&self, field: &str, go_type: &'static str) -> Result<GoObject<'a>, DecodeError> {
+        match self.get(field) {
+            None => Ok(GoObject::new(None, go_type)),
+            Some(Value::Object(m)) => Ok(GoObject::new(Some(m), go_type)),
+            Some(other) => Err(self.type_error(other, field, go_type)),
+        }
+    }
+
+    /// A `map[string]T`'s entries, in document order.
+    pub fn entries(&self) -> Vec<(&'a String, &'a Value)> {
+        self.map.map(|m| m.iter().collect()).unwrap_or_default()
+    }
+
+    pub fn raw(&self, field: &str) -> Option<&'a Value> {
+        self.get(field)
+    }
+}
+
+/// `uuid.Parse` (google/uuid) error texts for the common failures.
+pub fn parse_go_uuid(s: &str) -> Result<Uuid, String> {
+    match s.len() {
+        36 | 38 | 41 | 32 => Uuid::parse_str(s.trim_start_matches("urn:uuid:").trim_matches(|c| c == '{' || c == '}'))
+            .map_err(|_| "invalid UUID format".to_owned()),
+        n => Err(format!("invalid UUID length: {n}")),
+    }
+}
+
+/// Go's decoder error text for a body serde_json could not read.
+fn syntax_detail(body: &[u8], err: &serde_json::Error) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return "EOF".to_owned();
+    }
+    if err.is_eof() {
+        return "unexpected EOF".to_owned();
+    }
+    // serde_json reports 1-based line/column; find the offending byte.
+    let line_start: usize = body
+        .split(|b| *b == b'\n')
+        .take(err.line().saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    let at = (line_start + err.column().saturating_sub(1)).min(body.len().saturating_sub(1));
+    let c = body.get(at).copied().unwrap_or(b' ');
+    let shown = if c.is_ascii_graphic() { format!("'{}'", c as char) } else { format!("'\\x{c:02x}'") };
+    format!("invalid character {shown} looking for beginning of value")
+}
+
+/// Decodes the first JSON value in `body` into `T` the way Go would.
+pub fn decode_request<T: GoRequest>(body: &[u8]) -> Result<T, DecodeError> {
+    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
+    let value = match stream.next() {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Err(DecodeError { detail: syntax_detail(body, &e) }),
+        None => return Err(DecodeError { detail: "EOF".to_owned() }),
+    };
+    match &value {
+        Value::Object(map) => T::from_object(&GoObject::new(Some(map), T::GO_TYPE)),
+        Value::Null => T::from_object(&GoObject::new(None, T::GO_TYPE)),
+        other => Err(DecodeError {
+            detail: format!("json: cannot unmarshal {} into Go value of type {}", kind(other), T::GO_TYPE),
+        }),
+    }
+}

@@ -1,0 +1,13 @@
+//! Coder's wire format: Go `encoding/json` in, `httpapi.Write` out.
+
+mod go_json;
+mod requests;
+mod response;
+mod user;
+mod validate;
+
+pub use go_json::{DecodeError, GoObject, GoRequest, decode_request};
+pub use requests::*;
+pub use response::{CoderError, Response, ValidationError, go_time, write_json};
+pub use user::{UserJson, slim_roles};
+pub use validate::{FieldFailure, is_email, is_username, is_user_real_name};

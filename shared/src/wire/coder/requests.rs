@@ -1,0 +1,196 @@
+//! Coder request bodies (codersdk), each with its Go type name and validate tags.
+
+use super::go_json::{DecodeError, GoObject, GoRequest};
+use super::validate::{FieldFailure, check};
+use uuid::Uuid;
+
+fn failures(checks: impl IntoIterator<Item = Option<FieldFailure>>) -> Vec<FieldFailure> {
+    checks.into_iter().flatten().collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginWithPasswordRequest {
+    pub email: String,
+    pub password: String,
+}
+
+impl GoRequest for LoginWithPasswordRequest {
+    const GO_TYPE: &'static str = "codersdk.LoginWithPasswordRequest";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        Ok(Self { email: o.string("email")?, password: o.string("password")? })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([check("email", &self.email, &["required", "email"]), check("password", &self.password, &["required"])])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestOneTimePasscodeRequest {
+    pub email: String,
+}
+
+impl GoRequest for RequestOneTimePasscodeRequest {
+    const GO_TYPE: &'static str = "codersdk.RequestOneTimePasscodeRequest";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        Ok(Self { email: o.string("email")? })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([check("email", &self.email, &["required", "email"])])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangePasswordWithOneTimePasscodeRequest {
+    pub email: String,
+    pub password: String,
+    pub one_time_passcode: String,
+}
+
+impl GoRequest for ChangePasswordWithOneTimePasscodeRequest {
+    const GO_TYPE: &'static str = "codersdk.ChangePasswordWithOneTimePasscodeRequest";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        Ok(Self {
+            email: o.string("email")?,
+            password: o.string("password")?,
+            one_time_passcode: o.string("one_time_passcode")?,
+        })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([
+            check("email", &self.email, &["required", "email"]),
+            check("password", &self.password, &["required"]),
+            check("one_time_passcode", &self.one_time_passcode, &["required"]),
+        ])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidateUserPasswordRequest {
+    pub password: String,
+}
+
+impl GoRequest for ValidateUserPasswordRequest {
+    const GO_TYPE: &'static str = "codersdk.ValidateUserPasswordRequest";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        Ok(Self { password: o.string("password")? })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([check("password", &self.password, &["required"])])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConvertLoginRequest {
+    pub to_type: String,
+    pub password: String,
+}
+
+impl GoRequest for ConvertLoginRequest {
+    const GO_TYPE: &'static str = "codersdk.ConvertLoginRequest";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        Ok(Self { to_type: o.string("to_type")?, password: o.string("password")? })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([check("to_type", &self.to_type, &["required"]), check("password", &self.password, &["required"])])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateFirstUserRequest {
+    pub email: String,
+    pub username: String,
+    pub name: String,
+    pub password: String,
+    pub trial: bool,
+}
+
+impl GoRequest for CreateFirstUserRequest {
+    const GO_TYPE: &'static str = "codersdk.CreateFirstUserRequest";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        Ok(Self {
+            email: o.string("email")?,
+            username: o.string("username")?,
+            name: o.string("name")?,
+            password: o.string("password")?,
+            trial: o.bool("trial")?,
+        })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([
+            check("email", &self.email, &["required", "email"]),
+            check("username", &self.username, &["required", "username"]),
+            check("name", &self.name, &["user_real_name"]),
+            check("password", &self.password, &["required"]),
+        ])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateUserRequestWithOrgs {
+    pub email: String,
+    pub username: String,
+    pub name: String,
+    pub password: String,
+    pub login_type: String,
+    pub user_status: Option<String>,
+    pub organization_ids: Vec<Uuid>,
+}
+
+impl GoRequest for CreateUserRequestWithOrgs {
+    const GO_TYPE: &'static str = "codersdk.CreateUserRequestWithOrgs";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        let user_status = match o.raw("user_status") {
+            None => None,
+            Some(_) => Some(o.string("user_status")?),
+        };
+        Ok(Self {
+            email: o.string("email")?,
+            username: o.string("username")?,
+            name: o.string("name")?,
+            password: o.string("password")?,
+            login_type: o.string("login_type")?,
+            user_status,
+            organization_ids: o.uuids("organization_ids")?,
+        })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([
+            check("email", &self.email, &["required", "email"]),
+            check("username", &self.username, &["required", "username"]),
+            check("name", &self.name, &["user_real_name"]),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::go_json::decode_request;
+    use super::*;
+
+    #[test]
+    fn go_decoding_rules() {
+        let r: LoginWithPasswordRequest =
+            decode_request(br#"{"EMAIL":"a@b.co","password":"p","extra":1} trailing"#).unwrap();
+        assert_eq!(r.email, "a@b.co");
+        assert_eq!(decode_request::<LoginWithPasswordRequest>(b"").unwrap_err().detail, "EOF");
+        assert_eq!(decode_request::<LoginWithPasswordRequest>(b"   ").unwrap_err().detail, "EOF");
+        assert_eq!(decode_request::<LoginWithPasswordRequest>(br#"{"email":"#).unwrap_err().detail, "unexpected EOF");
+        assert_eq!(
+            decode_request::<LoginWithPasswordRequest>(br#"{"email":1}"#).unwrap_err().detail,
+            "json: cannot unmarshal number into Go struct field LoginWithPasswordRequest.email of type string"
+        );
+        assert_eq!(
+            decode_request::<LoginWithPasswordRequest>(b"[]").unwrap_err().detail,
+            "json: cannot unmarshal array into Go value of type codersdk.LoginWithPasswordRequest"
+        );
+        let null: LoginWithPasswordRequest = decode_request(br#"{"email":null}"#).unwrap();
+        assert_eq!(null.email, "");
+        assert!(decode_request::<LoginWithPasswordRequest>(b"{x}").unwrap_err().detail.starts_with("invalid character 'x'"));
+    }
+
+    #[test]
+    fn uuid_list_errors() {
+        let e = decode_request::<CreateUserRequestWithOrgs>(br#"{"organization_ids":["abc"]}"#).unwrap_err();
+        assert_eq!(e.detail, "invalid UUID length: 3");
+    }
+}

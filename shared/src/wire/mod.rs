@@ -1,0 +1,3 @@
+//! Request and response types exactly as each surface spells them.
+
+pub mod coder;
