@@ -1,1 +1,67 @@
-fn main(){}
+//! `gatehouse-local`: every endpoint group on one port, on the embedded store and the mail outbox
+//! unless configured otherwise. Stops cleanly on SIGTERM or Ctrl-C: in-flight requests finish,
+//! every committed write is already durable on disk.
+
+use axum::Router;
+use axum::middleware::from_fn;
+use axum::routing::get;
+use gatehouse::AppState;
+use gatehouse::config::Settings;
+use gatehouse::http::coder_surface::{coder_headers, route_not_found};
+use std::net::SocketAddr;
+
+/// Every group's routes at their real paths, plus `GET /healthz`.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(gatehouse_users::routes(state))
+        .fallback(route_not_found)
+        .layer(from_fn(coder_headers))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    gatehouse::telemetry::init();
+    let settings = Settings::from_env()?;
+    let listen = settings.listen;
+    tracing::info!(
+        listen = %listen,
+        store = ?settings.store,
+        mailer = ?settings.mailer,
+        data_dir = %settings.data_dir.display(),
+        "starting gatehouse-local"
+    );
+    let state = AppState::from_settings(settings).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -33,6 +33,9 @@ pub struct Settings {
     pub convert_state_validity: Duration,
     /// Requests per minute per client address per endpoint on the login group.
     pub login_rate_limit: u32,
+    /// Minimum response time of `otp/request`, so mailing a known address takes no longer than
+    /// ignoring an unknown one.
+    pub otp_request_floor: std::time::Duration,
     pub password_auth_disabled: bool,
     pub session_refresh_disabled: bool,
     pub argon2: Argon2Params,
@@ -60,6 +63,7 @@ impl Default for Settings {
             otp_validity: Duration::minutes(20),
             convert_state_validity: Duration::minutes(5),
             login_rate_limit: 60,
+            otp_request_floor: std::time::Duration::from_millis(300),
             password_auth_disabled: false,
             session_refresh_disabled: false,
             argon2: Argon2Params::default(),
@@ -117,6 +121,10 @@ impl Settings {
         if let Some(v) = get("GATEHOUSE_LOGIN_RATE_LIMIT") {
             let n = positive("GATEHOUSE_LOGIN_RATE_LIMIT", &v)?;
             s.login_rate_limit = u32::try_from(n).map_err(|_| bad("GATEHOUSE_LOGIN_RATE_LIMIT", &v, "too large"))?;
+        }
+        if let Some(v) = get("GATEHOUSE_OTP_REQUEST_FLOOR_MS") {
+            let ms = v.parse::<u64>().map_err(|_| bad("GATEHOUSE_OTP_REQUEST_FLOOR_MS", &v, "expected milliseconds"))?;
+            s.otp_request_floor = std::time::Duration::from_millis(ms);
         }
         if let Some(v) = get("GATEHOUSE_DISABLE_PASSWORD_AUTH") {
             s.password_auth_disabled = flag("GATEHOUSE_DISABLE_PASSWORD_AUTH", &v)?;

@@ -1,8 +1,11 @@
-//! axum extractors shared by every endpoint group: request bodies in each surface's rules,
-//! credentials, cookies and the client's address.
+//! axum extractors and middleware shared by every endpoint group: request bodies in each
+//! surface's rules, credentials, cookies, the client's address, rate limits.
 
 pub mod client_ip;
 pub mod coder_json;
+pub mod coder_rate_limit;
+pub mod coder_session;
+pub mod coder_surface;
 pub mod cookies;
 pub mod credentials;
 

@@ -1,0 +1,65 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response as HttpResponse;
+use gatehouse::AppState;
+use gatehouse::auth::session::truncate;
+use gatehouse::http::coder_json::CoderJson;
+use gatehouse::model::{Organization, OrganizationMembership, User, UserStatus};
+use gatehouse::password::coder_policy;
+use gatehouse::store::StoreError;
+use gatehouse::wire::coder::{CoderError, CreateFirstUserRequest, Response, write_json};
+use serde_json::json;
+
+/// `GET /api/v2/users/first`: 200 once the first user exists, else 404.
+pub async fn first_user_exists(State(state): State<AppState>) -> Result<HttpResponse, CoderError> {
+    Ok(if state.store.first_user_exists().await? {
+        write_json(StatusCode::OK, &Response::message("The initial user has already been created!"))
+    } else {
+        write_json(StatusCode::NOT_FOUND, &Response::message("The initial user has not been created!"))
+    })
+}
+
+fn already_created() -> CoderError {
+    CoderError::new(StatusCode::CONFLICT, Response::message("The initial user has already been created."))
+}
+
+/// `POST /api/v2/users/first`: the first user becomes `owner` of the deployment and a member of
+/// the default organization, created with it in one transaction.
+pub async fn create_first_user(
+    State(state): State<AppState>,
+    CoderJson(req): CoderJson<CreateFirstUserRequest>,
+) -> Result<HttpResponse, CoderError> {
+    if state.store.first_user_exists().await? {
+        return Err(already_created());
+    }
+    if let Err(detail) = coder_policy::validate(&req.password) {
+        return Err(CoderError::new(
+            StatusCode::BAD_REQUEST,
+            Response::message("Password is invalid").with_validation("password", detail),
+        ));
+    }
+    let now = truncate(state.clock.now());
+    let organization = Organization {
+        id: uuid::Uuid::new_v4(),
+        name: "coder".to_owned(),
+        display_name: "Coder".to_owned(),
+        description: "Builtin default organization.".to_owned(),
+        is_default: true,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut user = User::new(&req.email, &req.username, now);
+    user.name = req.name;
+    user.status = UserStatus::Active;
+    user.roles = vec!["owner".to_owned()];
+    user.memberships = vec![OrganizationMembership { organization_id: organization.id, roles: Vec::new() }];
+    user.hashed_password = Some(state.hasher.hash(&req.password).await.map_err(|e| CoderError::internal(&e))?);
+    match state.store.create_first_user(&user, &organization).await {
+        Ok(()) => Ok(write_json(
+            StatusCode::CREATED,
+            &json!({ "user_id": user.id.to_string(), "organization_id": organization.id.to_string() }),
+        )),
+        Err(StoreError::FirstUserExists) => Err(already_created()),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,64 @@
+use crate::permissions::{UserAction, site_allows};
+use crate::user_param;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response as HttpResponse;
+use gatehouse::AppState;
+use gatehouse::auth::session::{Session, truncate};
+use gatehouse::http::coder_session::CoderSession;
+use gatehouse::model::UserStatus;
+use gatehouse::store::StoreError;
+use gatehouse::wire::coder::{CoderError, Response, UserJson, write_json};
+
+/// `PUT /api/v2/users/{user}/status/suspend`
+pub async fn suspend(
+    State(state): State<AppState>,
+    CoderSession(s): CoderSession,
+    Path(param): Path<String>,
+) -> Result<HttpResponse, CoderError> {
+    set_status(&state, &s, &param, UserStatus::Suspended).await
+}
+
+/// `PUT /api/v2/users/{user}/status/activate`
+pub async fn activate(
+    State(state): State<AppState>,
+    CoderSession(s): CoderSession,
+    Path(param): Path<String>,
+) -> Result<HttpResponse, CoderError> {
+    set_status(&state, &s, &param, UserStatus::Active).await
+}
+
+async fn set_status(state: &AppState, s: &Session, param: &str, status: UserStatus) -> Result<HttpResponse, CoderError> {
+    let mut target = user_param::resolve_readable(state, &s.user, param).await?;
+    if !site_allows(&s.user, UserAction::Update) {
+        return Err(CoderError::forbidden());
+    }
+    if status == UserStatus::Suspended {
+        if target.id == s.user.id {
+            return Err(CoderError::bad_request("You cannot suspend yourself."));
+        }
+        if target.has_site_role("owner") {
+            return Err(CoderError::bad_request(
+                "You cannot suspend a user with the \"owner\" role. You must remove the role first.",
+            ));
+        }
+    }
+    for _ in 0..3 {
+        target.status = status;
+        target.updated_at = truncate(state.clock.now());
+        match state.store.update_user(&target).await {
+            Ok(revision) => {
+                target.revision = revision;
+                return Ok(write_json(StatusCode::OK, &UserJson::from(&target)));
+            }
+            Err(StoreError::Conflict) => {
+                target = state.store.user_by_id(target.id).await?.ok_or_else(CoderError::not_found)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(CoderError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Response::message(format!("Internal error updating user's status to \"{}\".", status.as_str())),
+    ))
+}

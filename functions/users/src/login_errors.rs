@@ -1,0 +1,33 @@
+//! Login outcomes in Coder's words (userauth.go `loginRequest`).
+
+use gatehouse::auth::login::LoginError;
+use gatehouse::wire::coder::{CoderError, Response};
+use axum::http::StatusCode;
+
+pub fn coder_login_error(e: LoginError) -> CoderError {
+    match e {
+        LoginError::IncorrectCredentials => {
+            CoderError::new(StatusCode::UNAUTHORIZED, Response::message("Incorrect email or password."))
+        }
+        LoginError::PasswordAuthDisabled => password_auth_disabled(),
+        LoginError::WrongLoginType(t) => CoderError::new(
+            StatusCode::FORBIDDEN,
+            Response::message(format!(
+                "Incorrect login type, attempting to use \"password\" but user is of login type \"{}\"",
+                t.as_str()
+            )),
+        ),
+        LoginError::NotActive(status) => CoderError::new(
+            StatusCode::UNAUTHORIZED,
+            Response::message(format!(
+                "Your account is {}. Contact an admin to reactivate your account.",
+                status.as_str()
+            )),
+        ),
+        LoginError::Internal(e) => CoderError::internal(&e),
+    }
+}
+
+pub fn password_auth_disabled() -> CoderError {
+    CoderError::new(StatusCode::FORBIDDEN, Response::message("Password authentication is disabled."))
+}

@@ -1,0 +1,36 @@
+//! Coder's `ExtractUserParam`: `{user}` is `me`, a UUID or a username.
+
+use crate::permissions::can_read;
+use gatehouse::AppState;
+use gatehouse::model::User;
+use gatehouse::wire::coder::{CoderError, Response};
+use axum::http::StatusCode;
+
+fn not_existing(param: &str) -> CoderError {
+    CoderError::new(
+        StatusCode::BAD_REQUEST,
+        Response::message("\"user\" must be an existing uuid or username.").with_detail(format!("queried user=\"{param}\"")),
+    )
+}
+
+/// Resolves `{user}` without an access check (Coder does this for convert-login, whose password
+/// check is the gate).
+pub async fn resolve(state: &AppState, caller: &User, param: &str) -> Result<User, CoderError> {
+    if param.is_empty() {
+        return Err(CoderError::bad_request("\"user\" must be provided."));
+    }
+    if param == "me" {
+        return Ok(caller.clone());
+    }
+    let found = match uuid::Uuid::parse_str(param) {
+        Ok(id) => state.store.user_by_id(id).await?,
+        Err(_) => state.store.user_by_username(param).await?,
+    };
+    found.filter(|u| !u.deleted).ok_or_else(|| not_existing(param))
+}
+
+/// Resolves `{user}` as the caller sees it: a user it may not read does not exist for it.
+pub async fn resolve_readable(state: &AppState, caller: &User, param: &str) -> Result<User, CoderError> {
+    let user = resolve(state, caller, param).await?;
+    if can_read(caller, &user) { Ok(user) } else { Err(not_existing(param)) }
+}

@@ -1,0 +1,44 @@
+//! Coder's login-group limit: N requests a minute per client address per endpoint, counted in
+//! the store. Over it: 429 with Coder's message and httprate's headers.
+
+use super::client_ip::client_ip;
+use crate::auth::rate_limit;
+use crate::state::AppState;
+use crate::wire::coder::{CoderError, Response};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response as HttpResponse};
+
+fn header(name: &'static str, value: impl ToString) -> (HeaderName, HeaderValue) {
+    (
+        HeaderName::from_static(name),
+        HeaderValue::from_str(&value.to_string()).unwrap_or_else(|_| HeaderValue::from_static("0")),
+    )
+}
+
+pub async fn login_rate_limit(State(state): State<AppState>, request: Request, next: Next) -> HttpResponse {
+    let (parts, body) = request.into_parts();
+    let key = format!("login:{}:{}", client_ip(&parts), parts.uri.path());
+    let limit = state.settings.login_rate_limit;
+    let decision = match rate_limit::hit(&state, &key, limit).await {
+        Ok(d) => d,
+        Err(e) => return CoderError::from(e).into_response(),
+    };
+    let headers = [
+        header("x-ratelimit-limit", decision.limit),
+        header("x-ratelimit-remaining", decision.remaining),
+        header("x-ratelimit-reset", decision.reset),
+    ];
+    let mut response = if decision.allowed {
+        next.run(Request::from_parts(parts, body)).await
+    } else {
+        CoderError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            Response::message(format!("You've been rate limited for sending more than {limit} requests in 1m0s.")),
+        )
+        .into_response()
+    };
+    response.headers_mut().extend(headers);
+    response
+}

@@ -1,0 +1,28 @@
+//! What every Coder response carries, and Coder's answer for unknown routes.
+
+use crate::wire::coder::CoderError;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+pub const BUILD_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"), "-gatehouse");
+
+/// `X-Coder-Build-Version` and `X-Content-Type-Options: nosniff` on every response.
+pub async fn coder_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(HeaderName::from_static("x-coder-build-version"), HeaderValue::from_static(BUILD_VERSION));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+/// Fallback: `404 {"message":"Route not found."}`.
+pub async fn route_not_found() -> Response {
+    CoderError::route_not_found().into_response()
+}
+
+/// A known path with the wrong method.
+pub async fn method_not_allowed() -> Response {
+    CoderError::method_not_allowed().into_response()
+}
