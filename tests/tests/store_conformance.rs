@@ -1,0 +1,211 @@
+//! One conformance suite, run against both `Store` implementations.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{Duration, Utc};
+use gatehouse::model::{ApiKey, LoginType, Organization, User};
+use gatehouse::store::{Store, StoreError};
+use gatehouse::token::SecretHash;
+use gatehouse_tests::{Backend, both_stores, test_settings, unique_email, unique_username};
+use std::sync::Arc;
+
+async fn store(b: Backend) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+    let mut settings = test_settings();
+    let (store, _mailer, dir) = gatehouse_tests::parts(b, &mut settings).await;
+    (store, dir)
+}
+
+fn user(email: &str, username: &str) -> User {
+    User::new(email, username, Utc::now())
+}
+
+fn org(default: bool) -> Organization {
+    Organization {
+        id: uuid::Uuid::new_v4(),
+        name: unique_username("org"),
+        display_name: "Org".into(),
+        description: String::new(),
+        is_default: default,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+fn key(user: &User, expires_in: Duration) -> ApiKey {
+    let now = Utc::now();
+    ApiKey {
+        id: gatehouse::token::random_alphanumeric(10),
+        hashed_secret: SecretHash::of("secret"),
+        user_id: user.id,
+        user_generation: user.session_generation,
+        login_type: LoginType::Password,
+        created_at: now,
+        updated_at: now,
+        last_used: now,
+        expires_at: now + expires_in,
+        lifetime_seconds: 86400,
+        ip_address: "127.0.0.1".into(),
+        token_name: String::new(),
+        scopes: Vec::new(),
+    }
+}
+
+async fn users_round_trip_and_lookups_ignore_case(b: Backend) {
+    let (s, _d) = store(b).await;
+    let email = unique_email("Mixed.Case");
+    let username = unique_username("Mixed");
+    let mut u = user(&email, &username);
+    u.labels.push(gatehouse::model::BarongLabel {
+        key: "email".into(),
+        value: "verified".into(),
+        scope: "private".into(),
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    });
+    u.data = Some("{\"language\":\"en\"}".into());
+    s.create_user(&u).await.unwrap();
+    let by_email = s.user_by_email(&email.to_uppercase()).await.unwrap().unwrap();
+    assert_eq!(by_email.id, u.id);
+    assert_eq!(by_email.email, email, "stored as given");
+    assert_eq!(by_email.labels, u.labels);
+    assert_eq!(by_email.data, u.data);
+    assert_eq!(by_email.uid, u.uid);
+    assert_eq!(s.user_by_username(&username.to_lowercase()).await.unwrap().unwrap().id, u.id);
+    assert_eq!(s.user_by_id(u.id).await.unwrap().unwrap().email, email);
+    assert!(s.user_by_email("nobody@example.com").await.unwrap().is_none());
+    assert!(s.user_by_id(uuid::Uuid::new_v4()).await.unwrap().is_none());
+}
+
+async fn email_and_username_are_unique(b: Backend) {
+    let (s, _d) = store(b).await;
+    let email = unique_email("u");
+    let name = unique_username("u");
+    s.create_user(&user(&email, &name)).await.unwrap();
+    assert!(matches!(s.create_user(&user(&email.to_uppercase(), &unique_username("v"))).await, Err(StoreError::EmailTaken)));
+    assert!(matches!(s.create_user(&user(&unique_email("v"), &name.to_uppercase())).await, Err(StoreError::UsernameTaken)));
+}
+
+async fn unique_email_holds_under_concurrency(b: Backend) {
+    let (s, _d) = store(b).await;
+    let email = unique_email("race");
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let s = s.clone();
+        let u = user(&email, &unique_username("race"));
+        tasks.push(tokio::spawn(async move { s.create_user(&u).await }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(StoreError::EmailTaken | StoreError::Conflict) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(ok, 1);
+}
+
+async fn updates_are_conditional_on_revision(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&unique_email("rev"), &unique_username("rev"));
+    s.create_user(&u).await.unwrap();
+    let mut a = s.user_by_id(u.id).await.unwrap().unwrap();
+    let mut stale = a.clone();
+    a.name = "First".into();
+    a.revision = s.update_user(&a).await.unwrap();
+    stale.name = "Second".into();
+    assert!(matches!(s.update_user(&stale).await, Err(StoreError::Conflict)));
+    assert_eq!(s.user_by_id(u.id).await.unwrap().unwrap().name, "First");
+    let mut renamed = a.clone();
+    renamed.email = unique_email("other");
+    assert!(matches!(s.update_user(&renamed).await, Err(StoreError::Conflict)), "email is immutable here");
+}
+
+async fn first_user_and_default_organization_once(b: Backend) {
+    let (s, _d) = store(b).await;
+    assert!(!s.first_user_exists().await.unwrap());
+    let o = org(true);
+    let u = user(&unique_email("first"), &unique_username("first"));
+    s.create_first_user(&u, &o).await.unwrap();
+    assert!(s.first_user_exists().await.unwrap());
+    assert_eq!(s.default_organization().await.unwrap().unwrap().id, o.id);
+    assert_eq!(s.organization_by_id(o.id).await.unwrap().unwrap(), o);
+    let again = s.create_first_user(&user(&unique_email("second"), &unique_username("second")), &org(true)).await;
+    assert!(matches!(again, Err(StoreError::FirstUserExists)));
+    // Nothing of the refused transaction was written.
+    assert_eq!(s.default_organization().await.unwrap().unwrap().id, o.id);
+}
+
+async fn api_keys(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&unique_email("k"), &unique_username("k"));
+    s.create_user(&u).await.unwrap();
+    let k1 = key(&u, Duration::hours(24));
+    let k2 = key(&u, Duration::hours(24));
+    s.insert_api_key(&k1).await.unwrap();
+    s.insert_api_key(&k2).await.unwrap();
+    assert!(matches!(s.insert_api_key(&k1).await, Err(StoreError::Conflict)));
+    assert_eq!(s.api_key(&k1.id).await.unwrap().unwrap(), k1);
+    let mut ids: Vec<String> = s.api_keys_of_user(u.id).await.unwrap().into_iter().map(|k| k.id).collect();
+    ids.sort();
+    let mut expected = vec![k1.id.clone(), k2.id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected);
+    s.delete_api_key(&k1.id).await.unwrap();
+    let mut touched = k1.clone();
+    touched.expires_at += Duration::hours(1);
+    s.touch_api_key(&touched).await.unwrap();
+    assert!(s.api_key(&k1.id).await.unwrap().is_none(), "a deleted key stays deleted");
+    let mut touched = k2.clone();
+    touched.expires_at += Duration::hours(1);
+    s.touch_api_key(&touched).await.unwrap();
+    assert_eq!(s.api_key(&k2.id).await.unwrap().unwrap().expires_at, touched.expires_at);
+    s.delete_api_keys_of_user(u.id).await.unwrap();
+    assert!(s.api_key(&k2.id).await.unwrap().is_none());
+}
+
+async fn counters(b: Backend) {
+    let (s, _d) = store(b).await;
+    let now = Utc::now();
+    let expires = now + Duration::seconds(60);
+    let name = unique_username("ctr");
+    assert_eq!(s.counter(&name, now).await.unwrap(), 0);
+    assert_eq!(s.increment_below(&name, 2, expires, now).await.unwrap(), Some(1));
+    assert_eq!(s.increment_below(&name, 2, expires, now).await.unwrap(), Some(2));
+    assert_eq!(s.increment_below(&name, 2, expires, now).await.unwrap(), None);
+    assert_eq!(s.counter(&name, now).await.unwrap(), 2);
+    let later = now + Duration::seconds(120);
+    assert_eq!(s.counter(&name, later).await.unwrap(), 0, "expired counters read as zero");
+    assert_eq!(s.increment_below(&name, 2, later + Duration::seconds(60), later).await.unwrap(), Some(1), "and restart");
+}
+
+async fn secrets_are_created_once(b: Backend) {
+    let (s, _d) = store(b).await;
+    let name = unique_username("secret");
+    assert_eq!(s.get_or_create_secret(&name, b"first").await.unwrap(), b"first");
+    assert_eq!(s.get_or_create_secret(&name, b"second").await.unwrap(), b"first");
+}
+
+async fn hostile_keys_are_just_data(b: Backend) {
+    let (s, _d) = store(b).await;
+    for (i, email) in ["a\u{0}b@example.com", "x#USER#y@example.com", "\"; DROP TABLE users; --@example.com", "ü@例え.jp"]
+        .iter()
+        .enumerate()
+    {
+        let u = user(email, &format!("{}{i}", unique_username("h")));
+        s.create_user(&u).await.unwrap();
+        assert_eq!(s.user_by_email(email).await.unwrap().unwrap().id, u.id, "{email:?}");
+    }
+    assert!(s.user_by_email("a").await.unwrap().is_none());
+}
+
+both_stores!(
+    users_round_trip_and_lookups_ignore_case,
+    email_and_username_are_unique,
+    unique_email_holds_under_concurrency,
+    updates_are_conditional_on_revision,
+    first_user_and_default_organization_once,
+    api_keys,
+    counters,
+    secrets_are_created_once,
+    hostile_keys_are_just_data,
+);
