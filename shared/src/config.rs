@@ -82,7 +82,9 @@ impl Settings {
         let mut s = Self::default();
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if let Some(v) = get("GATEHOUSE_LISTEN") {
-            s.listen = v.parse().map_err(|_| bad("GATEHOUSE_LISTEN", &v, "expected host:port"))?;
+            s.listen = v
+                .parse()
+                .map_err(|_| bad("GATEHOUSE_LISTEN", &v, "expected host:port"))?;
         }
         if let Some(v) = get("GATEHOUSE_DATA_DIR") {
             s.data_dir = PathBuf::from(v);
@@ -116,14 +118,22 @@ impl Settings {
             s.base_url = format!("http://{}", s.listen);
         }
         if let Some(v) = get("GATEHOUSE_SESSION_DURATION_SECONDS") {
-            s.session_lifetime = Duration::seconds(positive("GATEHOUSE_SESSION_DURATION_SECONDS", &v)?);
+            s.session_lifetime =
+                Duration::seconds(positive("GATEHOUSE_SESSION_DURATION_SECONDS", &v)?);
         }
         if let Some(v) = get("GATEHOUSE_LOGIN_RATE_LIMIT") {
             let n = positive("GATEHOUSE_LOGIN_RATE_LIMIT", &v)?;
-            s.login_rate_limit = u32::try_from(n).map_err(|_| bad("GATEHOUSE_LOGIN_RATE_LIMIT", &v, "too large"))?;
+            s.login_rate_limit =
+                u32::try_from(n).map_err(|_| bad("GATEHOUSE_LOGIN_RATE_LIMIT", &v, "too large"))?;
         }
         if let Some(v) = get("GATEHOUSE_OTP_REQUEST_FLOOR_MS") {
-            let ms = v.parse::<u64>().map_err(|_| bad("GATEHOUSE_OTP_REQUEST_FLOOR_MS", &v, "expected milliseconds"))?;
+            let ms = v.parse::<u64>().map_err(|_| {
+                bad(
+                    "GATEHOUSE_OTP_REQUEST_FLOOR_MS",
+                    &v,
+                    "expected milliseconds",
+                )
+            })?;
             s.otp_request_floor = std::time::Duration::from_millis(ms);
         }
         if let Some(v) = get("GATEHOUSE_DISABLE_PASSWORD_AUTH") {
@@ -148,7 +158,11 @@ impl Settings {
 }
 
 fn bad(name: &'static str, value: &str, reason: &'static str) -> ConfigError {
-    ConfigError { name, value: value.to_owned(), reason }
+    ConfigError {
+        name,
+        value: value.to_owned(),
+        reason,
+    }
 }
 
 fn positive(name: &'static str, v: &str) -> Result<i64, ConfigError> {
@@ -158,7 +172,11 @@ fn positive(name: &'static str, v: &str) -> Result<i64, ConfigError> {
     }
 }
 
-fn u32_in(name: &'static str, v: &str, range: std::ops::RangeInclusive<u32>) -> Result<u32, ConfigError> {
+fn u32_in(
+    name: &'static str,
+    v: &str,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, ConfigError> {
     match v.parse::<u32>() {
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(bad(name, v, "out of range")),
@@ -189,7 +207,8 @@ mod tests {
 
     #[test]
     fn rejects_unknown_store() {
-        let err = Settings::from_lookup(|n| (n == "GATEHOUSE_STORE").then(|| "postgres".to_owned()));
+        let err =
+            Settings::from_lookup(|n| (n == "GATEHOUSE_STORE").then(|| "postgres".to_owned()));
         assert!(err.is_err());
     }
 }

@@ -17,9 +17,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(settings: Settings, store: Arc<dyn Store>, mailer: Arc<dyn Mailer>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        settings: Settings,
+        store: Arc<dyn Store>,
+        mailer: Arc<dyn Mailer>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let hasher = PasswordHasher::new(settings.argon2);
-        Self { settings: Arc::new(settings), store, mailer, clock, hasher }
+        Self {
+            settings: Arc::new(settings),
+            store,
+            mailer,
+            clock,
+            hasher,
+        }
     }
 
     /// Builds the store and mailer the settings name, on the system clock.

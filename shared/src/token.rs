@@ -14,7 +14,9 @@ pub const SESSION_SECRET_LEN: usize = 22;
 /// `n` characters from `[0-9A-Za-z]`, each uniformly chosen (no modulo bias).
 pub fn random_alphanumeric(n: usize) -> String {
     let mut rng = OsRng;
-    (0..n).map(|_| ALPHANUMERIC[rng.gen_range(0..ALPHANUMERIC.len())] as char).collect()
+    (0..n)
+        .map(|_| ALPHANUMERIC[rng.gen_range(0..ALPHANUMERIC.len())] as char)
+        .collect()
 }
 
 /// A secret as the client sees it. Debug and Display redact it.
@@ -129,7 +131,11 @@ mod tests {
         let token = t.token();
         assert_eq!(token.len(), 33);
         let (id, secret) = split_session_token(&token).unwrap();
-        assert!(id.chars().chain(secret.chars()).all(|c| c.is_ascii_alphanumeric()));
+        assert!(
+            id.chars()
+                .chain(secret.chars())
+                .all(|c| c.is_ascii_alphanumeric())
+        );
         assert_ne!(NewSessionToken::generate().token(), token);
     }
 
@@ -137,8 +143,14 @@ mod tests {
     fn shape_errors_carry_coders_numbers() {
         assert_eq!(split_session_token("a-b-c"), Err(TokenShapeError::Parts(3)));
         assert_eq!(split_session_token("abc"), Err(TokenShapeError::Parts(1)));
-        assert_eq!(split_session_token("abc-defghijklmnopqrstuvwxyz"), Err(TokenShapeError::IdLength(3)));
-        assert_eq!(split_session_token("abcdefghij-short"), Err(TokenShapeError::SecretLength(5)));
+        assert_eq!(
+            split_session_token("abc-defghijklmnopqrstuvwxyz"),
+            Err(TokenShapeError::IdLength(3))
+        );
+        assert_eq!(
+            split_session_token("abcdefghij-short"),
+            Err(TokenShapeError::SecretLength(5))
+        );
     }
 
     #[test]

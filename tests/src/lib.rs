@@ -30,14 +30,21 @@ pub const STRONG2: &str = "SomeNewSecurePassword!";
 /// Settings for tests: real argon2id at small cost, no response floor.
 pub fn test_settings() -> Settings {
     let mut s = Settings::default();
-    s.argon2 = Argon2Params { memory_kib: 1024, iterations: 1, lanes: 1 };
+    s.argon2 = Argon2Params {
+        memory_kib: 1024,
+        iterations: 1,
+        lanes: 1,
+    };
     s.otp_request_floor = std::time::Duration::ZERO;
     s.base_url = "https://gatehouse.test".to_owned();
     s
 }
 
 /// A store and mailer on `backend`, fresh for this test.
-pub async fn parts(backend: Backend, settings: &mut Settings) -> (Arc<dyn Store>, Arc<dyn Mailer>, Option<tempfile::TempDir>) {
+pub async fn parts(
+    backend: Backend,
+    settings: &mut Settings,
+) -> (Arc<dyn Store>, Arc<dyn Mailer>, Option<tempfile::TempDir>) {
     match backend {
         Backend::Embedded => {
             let dir = tempfile::tempdir().unwrap();
@@ -85,10 +92,25 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { backend, url: format!("http://{addr}"), http, clock, state, _dir: dir }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            backend,
+            url: format!("http://{addr}"),
+            http,
+            clock,
+            state,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -96,20 +118,52 @@ impl TestServer {
     }
 
     pub async fn post(&self, path: &str, body: serde_json::Value) -> Reply {
-        Reply::from(self.http.post(self.url(path)).json(&body).send().await.unwrap()).await
+        Reply::from(
+            self.http
+                .post(self.url(path))
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn post_with_token(&self, path: &str, token: &str, body: serde_json::Value) -> Reply {
-        Reply::from(self.http.post(self.url(path)).header("Coder-Session-Token", token).json(&body).send().await.unwrap())
-            .await
+        Reply::from(
+            self.http
+                .post(self.url(path))
+                .header("Coder-Session-Token", token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn get_with_token(&self, path: &str, token: &str) -> Reply {
-        Reply::from(self.http.get(self.url(path)).header("Coder-Session-Token", token).send().await.unwrap()).await
+        Reply::from(
+            self.http
+                .get(self.url(path))
+                .header("Coder-Session-Token", token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn put_with_token(&self, path: &str, token: &str) -> Reply {
-        Reply::from(self.http.put(self.url(path)).header("Coder-Session-Token", token).send().await.unwrap()).await
+        Reply::from(
+            self.http
+                .put(self.url(path))
+                .header("Coder-Session-Token", token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// Creates the first user (owner) and returns (token, user id, organization id).
@@ -120,7 +174,11 @@ impl TestServer {
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
         let token = self.login(&email, STRONG).await;
-        (token, r.json["user_id"].as_str().unwrap().to_owned(), r.json["organization_id"].as_str().unwrap().to_owned())
+        (
+            token,
+            r.json["user_id"].as_str().unwrap().to_owned(),
+            r.json["organization_id"].as_str().unwrap().to_owned(),
+        )
     }
 
     /// Creates a user through the API as `admin_token`; returns (email, id).
@@ -138,7 +196,12 @@ impl TestServer {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let r = self.post("/api/v2/users/login", serde_json::json!({"email": email, "password": password})).await;
+        let r = self
+            .post(
+                "/api/v2/users/login",
+                serde_json::json!({"email": email, "password": password}),
+            )
+            .await;
         assert_eq!(r.status, 201, "{}", r.text);
         r.json["session_token"].as_str().unwrap().to_owned()
     }
@@ -152,7 +215,8 @@ impl TestServer {
                 if let Ok(entries) = std::fs::read_dir(&dir) {
                     for e in entries.flatten() {
                         if e.path().extension().is_some_and(|x| x == "json") {
-                            let m: Message = serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
+                            let m: Message =
+                                serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
                             let at = e.metadata().unwrap().modified().unwrap();
                             if m.to.iter().any(|t| t == to) {
                                 found.push((at, m));
@@ -169,11 +233,17 @@ impl TestServer {
 }
 
 pub fn unique_email(prefix: &str) -> String {
-    format!("{prefix}-{}@example.com", &uuid::Uuid::new_v4().simple().to_string()[..12])
+    format!(
+        "{prefix}-{}@example.com",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    )
 }
 
 pub fn unique_username(prefix: &str) -> String {
-    format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+    format!(
+        "{prefix}-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    )
 }
 
 pub struct Reply {
@@ -189,7 +259,12 @@ impl Reply {
         let headers = r.headers().clone();
         let text = r.text().await.unwrap();
         let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-        Self { status, headers, text, json }
+        Self {
+            status,
+            headers,
+            text,
+            json,
+        }
     }
 
     pub fn message(&self) -> &str {
@@ -201,7 +276,11 @@ impl Reply {
     }
 
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
     }
 }
 

@@ -3,8 +3,8 @@
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use gatehouse::mail::Message;
 use serde_yaml::Value;
@@ -22,12 +22,19 @@ fn repo_root() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn wait_ready(url: &str) -> bool {
     for _ in 0..150 {
-        if reqwest::get(format!("{url}/moto-api/data.json")).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(format!("{url}/moto-api/data.json"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return true;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -80,21 +87,35 @@ impl Moto {
             .behavior_version(aws_sdk_ses::config::BehaviorVersion::latest())
             .endpoint_url(&self.url)
             .region(aws_sdk_ses::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_ses::config::Credentials::new("testing", "testing", None, None, "gatehouse-tests"))
+            .credentials_provider(aws_sdk_ses::config::Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "gatehouse-tests",
+            ))
             .build();
         aws_sdk_ses::Client::from_conf(config)
     }
 
     /// Verifies the test sender (moto refuses mail from unverified senders).
     pub async fn verify_sender(&self) {
-        self.ses().verify_email_identity().email_address(crate::SENDER).send().await.unwrap();
+        self.ses()
+            .verify_email_identity()
+            .email_address(crate::SENDER)
+            .send()
+            .await
+            .unwrap();
     }
 
     /// Creates a table named uniquely for this test, exactly as `template.yaml` defines it.
     pub async fn create_table_from_template(&self) -> String {
         self.verify_sender().await;
         let name = format!("gatehouse-{}", uuid::Uuid::new_v4().simple());
-        let template: Value = serde_yaml::from_str(&std::fs::read_to_string(repo_root().join("template.yaml")).unwrap()).unwrap();
+        let template: Value = serde_yaml::from_str(
+            &std::fs::read_to_string(repo_root().join("template.yaml")).unwrap(),
+        )
+        .unwrap();
         let props = &template["Resources"]["Table"]["Properties"];
         let key_schema = |v: &Value| -> Vec<KeySchemaElement> {
             v.as_sequence()
@@ -119,19 +140,27 @@ impl Moto {
             create = create.attribute_definitions(
                 AttributeDefinition::builder()
                     .attribute_name(a["AttributeName"].as_str().unwrap())
-                    .attribute_type(ScalarAttributeType::from(a["AttributeType"].as_str().unwrap()))
+                    .attribute_type(ScalarAttributeType::from(
+                        a["AttributeType"].as_str().unwrap(),
+                    ))
                     .build()
                     .unwrap(),
             );
         }
-        for g in props["GlobalSecondaryIndexes"].as_sequence().into_iter().flatten() {
+        for g in props["GlobalSecondaryIndexes"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+        {
             create = create.global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
                     .index_name(g["IndexName"].as_str().unwrap())
                     .set_key_schema(Some(key_schema(&g["KeySchema"])))
                     .projection(
                         Projection::builder()
-                            .projection_type(ProjectionType::from(g["Projection"]["ProjectionType"].as_str().unwrap()))
+                            .projection_type(ProjectionType::from(
+                                g["Projection"]["ProjectionType"].as_str().unwrap(),
+                            ))
                             .build(),
                     )
                     .build()
@@ -158,13 +187,21 @@ impl Moto {
 
     /// Mail SES accepted for `to`, in send order.
     pub async fn sent_to(&self, to: &str) -> Vec<Message> {
-        let data: serde_json::Value =
-            reqwest::get(format!("{}/moto-api/data.json", self.url)).await.unwrap().json().await.unwrap();
+        let data: serde_json::Value = reqwest::get(format!("{}/moto-api/data.json", self.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         data["ses"]["Message"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|m| m["destinations"]["ToAddresses"].as_array().is_some_and(|a| a.iter().any(|t| t == to)))
+            .filter(|m| {
+                m["destinations"]["ToAddresses"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|t| t == to))
+            })
             .map(|m| Message {
                 to: vec![to.to_owned()],
                 subject: m["subject"].as_str().unwrap_or("").to_owned(),

@@ -11,16 +11,33 @@ async fn every_event_reaches_its_handler() {
     let s = TestServer::start(Backend::Embedded).await;
     let events = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
     let mut seen = 0;
-    let mut names: Vec<_> = std::fs::read_dir(&events).unwrap().flatten().map(|e| e.path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&events)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     names.sort();
     for path in names {
         let text = std::fs::read_to_string(&path).unwrap();
-        let request = lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let request = lambda_http::request::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let (parts, body) = request.into_parts();
         let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-        let response = gatehouse_users::router(s.state.clone()).oneshot(request).await.unwrap();
+        let response = gatehouse_users::router(s.state.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
         let status = response.status().as_u16();
-        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let body = String::from_utf8(
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         assert!(status < 500, "{name}: {status} {body}");
         assert_ne!(body, "{\"message\":\"Route not found.\"}\n", "{name}");
@@ -44,7 +61,10 @@ async fn every_event_reaches_its_handler() {
 async fn api_gateway_source_ip_is_the_client_address() {
     // The rate limit is keyed by the API Gateway source IP, not by anything the client can send.
     let s = TestServer::start_with(Backend::Embedded, |c| c.login_rate_limit = 2).await;
-    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/validate-password.json")).unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/validate-password.json"),
+    )
+    .unwrap();
     let send = |ip: &str, forwarded: &str| {
         let mut event: serde_json::Value = serde_json::from_str(&text).unwrap();
         event["requestContext"]["http"]["sourceIp"] = ip.into();

@@ -16,18 +16,36 @@ async fn valid_login_sets_token_and_cookie(b: Backend) {
     let s = TestServer::start(b).await;
     let (owner, _, org) = s.owner().await;
     let (email, _) = s.user(&owner, &org, STRONG).await;
-    let r = s.post("/api/v2/users/login", json!({"email": email, "password": STRONG})).await;
+    let r = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": email, "password": STRONG}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let token = r.json["session_token"].as_str().unwrap();
     assert!(is_session_token(token), "{token}");
     let cookies = r.set_cookies();
     assert_eq!(cookies.len(), 1);
-    assert!(cookies[0].starts_with(&format!("coder_session_token={token}; Path=/; HttpOnly")), "{}", cookies[0]);
-    assert!(cookies[0].contains("Secure"), "https base URL marks the cookie Secure: {}", cookies[0]);
+    assert!(
+        cookies[0].starts_with(&format!("coder_session_token={token}; Path=/; HttpOnly")),
+        "{}",
+        cookies[0]
+    );
+    assert!(
+        cookies[0].contains("Secure"),
+        "https base URL marks the cookie Secure: {}",
+        cookies[0]
+    );
     assert_eq!(r.headers["content-type"], "application/json; charset=utf-8");
     assert!(r.text.ends_with('\n'));
     // Each login is a new session.
-    let again = s.post("/api/v2/users/login", json!({"email": email, "password": STRONG})).await;
+    let again = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": email, "password": STRONG}),
+        )
+        .await;
     assert_ne!(again.json["session_token"], r.json["session_token"]);
 }
 
@@ -35,7 +53,12 @@ async fn email_is_case_insensitive(b: Backend) {
     let s = TestServer::start(b).await;
     let (owner, _, org) = s.owner().await;
     let (email, _) = s.user(&owner, &org, STRONG).await;
-    let r = s.post("/api/v2/users/login", json!({"email": email.to_uppercase(), "password": STRONG})).await;
+    let r = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": email.to_uppercase(), "password": STRONG}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
 }
 
@@ -43,8 +66,18 @@ async fn unknown_email_and_wrong_password_look_alike(b: Backend) {
     let s = TestServer::start(b).await;
     let (owner, _, org) = s.owner().await;
     let (email, _) = s.user(&owner, &org, STRONG).await;
-    let unknown = s.post("/api/v2/users/login", json!({"email": unique_email("nobody"), "password": STRONG})).await;
-    let wrong = s.post("/api/v2/users/login", json!({"email": email, "password": "WrongPassword1!"})).await;
+    let unknown = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": unique_email("nobody"), "password": STRONG}),
+        )
+        .await;
+    let wrong = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": email, "password": "WrongPassword1!"}),
+        )
+        .await;
     for r in [&unknown, &wrong] {
         assert_eq!(r.status, 401);
         assert_eq!(r.text, "{\"message\":\"Incorrect email or password.\"}\n");
@@ -56,7 +89,9 @@ async fn suspended_user_is_refused(b: Backend) {
     let (owner, _, org) = s.owner().await;
     let (email, id) = s.user(&owner, &org, STRONG).await;
     let token = s.login(&email, STRONG).await;
-    let r = s.put_with_token(&format!("/api/v2/users/{id}/status/suspend"), &owner).await;
+    let r = s
+        .put_with_token(&format!("/api/v2/users/{id}/status/suspend"), &owner)
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["status"], "suspended");
     let existing = s.get_with_token("/api/v2/users/me", &token).await;
@@ -65,15 +100,38 @@ async fn suspended_user_is_refused(b: Backend) {
         existing.message(),
         "User is not active (status = \"suspended\"). Contact an admin to reactivate your account."
     );
-    let login = s.post("/api/v2/users/login", json!({"email": email, "password": STRONG})).await;
+    let login = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": email, "password": STRONG}),
+        )
+        .await;
     assert_eq!(login.status, 401);
-    assert_eq!(login.message(), "Your account is suspended. Contact an admin to reactivate your account.");
+    assert_eq!(
+        login.message(),
+        "Your account is suspended. Contact an admin to reactivate your account."
+    );
     // A wrong password does not reveal the suspension.
-    let wrong = s.post("/api/v2/users/login", json!({"email": email, "password": "nope"})).await;
+    let wrong = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": email, "password": "nope"}),
+        )
+        .await;
     assert_eq!(wrong.message(), "Incorrect email or password.");
-    let r = s.put_with_token(&format!("/api/v2/users/{id}/status/activate"), &owner).await;
+    let r = s
+        .put_with_token(&format!("/api/v2/users/{id}/status/activate"), &owner)
+        .await;
     assert_eq!(r.json["status"], "active");
-    assert_eq!(s.post("/api/v2/users/login", json!({"email": email, "password": STRONG})).await.status, 201);
+    assert_eq!(
+        s.post(
+            "/api/v2/users/login",
+            json!({"email": email, "password": STRONG})
+        )
+        .await
+        .status,
+        201
+    );
 }
 
 async fn password_auth_disabled_is_403_after_a_correct_password(b: Backend) {
@@ -90,16 +148,42 @@ async fn password_auth_disabled_is_403_after_a_correct_password(b: Backend) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
     });
     let c = reqwest::Client::new();
-    let r = c.post(format!("{url}/api/v2/users/login")).json(&json!({"email": email, "password": STRONG})).send().await.unwrap();
+    let r = c
+        .post(format!("{url}/api/v2/users/login"))
+        .json(&json!({"email": email, "password": STRONG}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
-    assert_eq!(r.text().await.unwrap(), "{\"message\":\"Password authentication is disabled.\"}\n");
-    let wrong = c.post(format!("{url}/api/v2/users/login")).json(&json!({"email": email, "password": "x"})).send().await.unwrap();
+    assert_eq!(
+        r.text().await.unwrap(),
+        "{\"message\":\"Password authentication is disabled.\"}\n"
+    );
+    let wrong = c
+        .post(format!("{url}/api/v2/users/login"))
+        .json(&json!({"email": email, "password": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
-    for path in ["/api/v2/users/otp/request", "/api/v2/users/otp/change-password"] {
-        let r = c.post(format!("{url}{path}")).body("not even json").send().await.unwrap();
+    for path in [
+        "/api/v2/users/otp/request",
+        "/api/v2/users/otp/change-password",
+    ] {
+        let r = c
+            .post(format!("{url}{path}"))
+            .body("not even json")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 403, "{path}");
     }
 }
@@ -118,8 +202,17 @@ async fn non_password_user_cannot_log_in(b: Backend) {
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.json["login_type"], "none");
     for pw in ["hunter2", "", "SomeSecurePassword!"] {
-        let r = s.post("/api/v2/users/login", json!({"email": email, "password": pw})).await;
-        assert!(r.status == 401 || (pw.is_empty() && r.status == 400), "{pw}: {}", r.text);
+        let r = s
+            .post(
+                "/api/v2/users/login",
+                json!({"email": email, "password": pw}),
+            )
+            .await;
+        assert!(
+            r.status == 401 || (pw.is_empty() && r.status == 400),
+            "{pw}: {}",
+            r.text
+        );
     }
 }
 
@@ -127,10 +220,14 @@ async fn dormant_user_becomes_active_on_login(b: Backend) {
     let s = TestServer::start(b).await;
     let (owner, _, org) = s.owner().await;
     let (email, id) = s.user(&owner, &org, STRONG).await;
-    let before = s.get_with_token(&format!("/api/v2/users/{id}"), &owner).await;
+    let before = s
+        .get_with_token(&format!("/api/v2/users/{id}"), &owner)
+        .await;
     assert_eq!(before.json["status"], "dormant");
     s.login(&email, STRONG).await;
-    let after = s.get_with_token(&format!("/api/v2/users/{id}"), &owner).await;
+    let after = s
+        .get_with_token(&format!("/api/v2/users/{id}"), &owner)
+        .await;
     assert_eq!(after.json["status"], "active");
 }
 
@@ -142,11 +239,19 @@ async fn session_lasts_24_hours(b: Backend) {
     let key = s.state.store.api_key(&token[..10]).await.unwrap().unwrap();
     assert_eq!(key.lifetime_seconds, 86400);
     s.clock.advance(chrono::Duration::hours(23));
-    assert_eq!(s.get_with_token("/api/v2/users/me", &token).await.status, 200);
-    s.clock.advance(chrono::Duration::hours(1) + chrono::Duration::seconds(1));
+    assert_eq!(
+        s.get_with_token("/api/v2/users/me", &token).await.status,
+        200
+    );
+    s.clock
+        .advance(chrono::Duration::hours(1) + chrono::Duration::seconds(1));
     let r = s.get_with_token("/api/v2/users/me", &token).await;
     assert_eq!(r.status, 401);
-    assert!(r.detail().starts_with("API key expired at \""), "{}", r.detail());
+    assert!(
+        r.detail().starts_with("API key expired at \""),
+        "{}",
+        r.detail()
+    );
     assert!(r.detail().ends_with(" +0000 UTC\"."), "{}", r.detail());
 }
 
@@ -156,11 +261,21 @@ async fn sliding_refresh_extends_an_active_session(b: Backend) {
     let (email, _) = s.user(&owner, &org, STRONG).await;
     let token = s.login(&email, STRONG).await;
     s.clock.advance(chrono::Duration::hours(20));
-    assert_eq!(s.get_with_token("/api/v2/users/me", &token).await.status, 200);
+    assert_eq!(
+        s.get_with_token("/api/v2/users/me", &token).await.status,
+        200
+    );
     s.clock.advance(chrono::Duration::hours(20));
-    assert_eq!(s.get_with_token("/api/v2/users/me", &token).await.status, 200, "refreshed at hour 20");
+    assert_eq!(
+        s.get_with_token("/api/v2/users/me", &token).await.status,
+        200,
+        "refreshed at hour 20"
+    );
     s.clock.advance(chrono::Duration::hours(25));
-    assert_eq!(s.get_with_token("/api/v2/users/me", &token).await.status, 401);
+    assert_eq!(
+        s.get_with_token("/api/v2/users/me", &token).await.status,
+        401
+    );
 }
 
 async fn validation_failures(b: Backend) {
@@ -174,19 +289,33 @@ async fn validation_failures(b: Backend) {
             {"field": "password", "detail": "Validation failed for tag \"required\" with value: \"\""}
         ]})
     );
-    let r = s.post("/api/v2/users/login", json!({"email": "admin", "password": "x"})).await;
+    let r = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": "admin", "password": "x"}),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json["validations"][0]["field"], "email");
-    assert_eq!(r.json["validations"][0]["detail"], "Validation failed for tag \"email\" with value: \"admin\"");
+    assert_eq!(
+        r.json["validations"][0]["detail"],
+        "Validation failed for tag \"email\" with value: \"admin\""
+    );
     let raw = |body: &'static str| {
         let c = s.http.clone();
         let url = s.url("/api/v2/users/login");
         async move { gatehouse_tests::Reply::from(c.post(url).body(body).send().await.unwrap()).await }
     };
     let r = raw("{\"email\":").await;
-    assert_eq!(r.json, json!({"message": "Request body must be valid JSON.", "detail": "unexpected EOF"}));
+    assert_eq!(
+        r.json,
+        json!({"message": "Request body must be valid JSON.", "detail": "unexpected EOF"})
+    );
     let r = raw("").await;
-    assert_eq!(r.json, json!({"message": "Request body must be valid JSON.", "detail": "EOF"}));
+    assert_eq!(
+        r.json,
+        json!({"message": "Request body must be valid JSON.", "detail": "EOF"})
+    );
     let r = raw("{\"email\":42,\"password\":\"x\"}").await;
     assert_eq!(
         r.json["detail"],
@@ -198,19 +327,29 @@ async fn rate_limit_is_60_per_minute_per_endpoint(b: Backend) {
     let s = TestServer::start(b).await;
     let body = json!({"password": "x"});
     for i in 0..60 {
-        let r = s.post("/api/v2/users/validate-password", body.clone()).await;
+        let r = s
+            .post("/api/v2/users/validate-password", body.clone())
+            .await;
         assert_eq!(r.status, 200, "request {i}");
     }
-    let r = s.post("/api/v2/users/validate-password", body.clone()).await;
+    let r = s
+        .post("/api/v2/users/validate-password", body.clone())
+        .await;
     assert_eq!(r.status, 429);
-    assert_eq!(r.text, "{\"message\":\"You've been rate limited for sending more than 60 requests in 1m0s.\"}\n");
+    assert_eq!(
+        r.text,
+        "{\"message\":\"You've been rate limited for sending more than 60 requests in 1m0s.\"}\n"
+    );
     assert_eq!(r.headers["x-ratelimit-limit"], "60");
     assert_eq!(r.headers["x-ratelimit-remaining"], "0");
     // Another endpoint has its own budget.
     assert_eq!(s.post("/api/v2/users/login", json!({})).await.status, 400);
     // Two minutes later the window has slid past.
     s.clock.advance(chrono::Duration::minutes(2));
-    assert_eq!(s.post("/api/v2/users/validate-password", body).await.status, 200);
+    assert_eq!(
+        s.post("/api/v2/users/validate-password", body).await.status,
+        200
+    );
 }
 
 both_stores!(

@@ -63,15 +63,31 @@ async fn users_round_trip_and_lookups_ignore_case(b: Backend) {
     });
     u.data = Some("{\"language\":\"en\"}".into());
     s.create_user(&u).await.unwrap();
-    let by_email = s.user_by_email(&email.to_uppercase()).await.unwrap().unwrap();
+    let by_email = s
+        .user_by_email(&email.to_uppercase())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(by_email.id, u.id);
     assert_eq!(by_email.email, email, "stored as given");
     assert_eq!(by_email.labels, u.labels);
     assert_eq!(by_email.data, u.data);
     assert_eq!(by_email.uid, u.uid);
-    assert_eq!(s.user_by_username(&username.to_lowercase()).await.unwrap().unwrap().id, u.id);
+    assert_eq!(
+        s.user_by_username(&username.to_lowercase())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        u.id
+    );
     assert_eq!(s.user_by_id(u.id).await.unwrap().unwrap().email, email);
-    assert!(s.user_by_email("nobody@example.com").await.unwrap().is_none());
+    assert!(
+        s.user_by_email("nobody@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(s.user_by_id(uuid::Uuid::new_v4()).await.unwrap().is_none());
 }
 
@@ -80,8 +96,16 @@ async fn email_and_username_are_unique(b: Backend) {
     let email = unique_email("u");
     let name = unique_username("u");
     s.create_user(&user(&email, &name)).await.unwrap();
-    assert!(matches!(s.create_user(&user(&email.to_uppercase(), &unique_username("v"))).await, Err(StoreError::EmailTaken)));
-    assert!(matches!(s.create_user(&user(&unique_email("v"), &name.to_uppercase())).await, Err(StoreError::UsernameTaken)));
+    assert!(matches!(
+        s.create_user(&user(&email.to_uppercase(), &unique_username("v")))
+            .await,
+        Err(StoreError::EmailTaken)
+    ));
+    assert!(matches!(
+        s.create_user(&user(&unique_email("v"), &name.to_uppercase()))
+            .await,
+        Err(StoreError::UsernameTaken)
+    ));
 }
 
 async fn unique_email_holds_under_concurrency(b: Backend) {
@@ -113,11 +137,17 @@ async fn updates_are_conditional_on_revision(b: Backend) {
     a.name = "First".into();
     a.revision = s.update_user(&a).await.unwrap();
     stale.name = "Second".into();
-    assert!(matches!(s.update_user(&stale).await, Err(StoreError::Conflict)));
+    assert!(matches!(
+        s.update_user(&stale).await,
+        Err(StoreError::Conflict)
+    ));
     assert_eq!(s.user_by_id(u.id).await.unwrap().unwrap().name, "First");
     let mut renamed = a.clone();
     renamed.email = unique_email("other");
-    assert!(matches!(s.update_user(&renamed).await, Err(StoreError::Conflict)), "email is immutable here");
+    assert!(
+        matches!(s.update_user(&renamed).await, Err(StoreError::Conflict)),
+        "email is immutable here"
+    );
 }
 
 async fn first_user_and_default_organization_once(b: Backend) {
@@ -129,7 +159,12 @@ async fn first_user_and_default_organization_once(b: Backend) {
     assert!(s.first_user_exists().await.unwrap());
     assert_eq!(s.default_organization().await.unwrap().unwrap().id, o.id);
     assert_eq!(s.organization_by_id(o.id).await.unwrap().unwrap(), o);
-    let again = s.create_first_user(&user(&unique_email("second"), &unique_username("second")), &org(true)).await;
+    let again = s
+        .create_first_user(
+            &user(&unique_email("second"), &unique_username("second")),
+            &org(true),
+        )
+        .await;
     assert!(matches!(again, Err(StoreError::FirstUserExists)));
     // Nothing of the refused transaction was written.
     assert_eq!(s.default_organization().await.unwrap().unwrap().id, o.id);
@@ -143,9 +178,18 @@ async fn api_keys(b: Backend) {
     let k2 = key(&u, Duration::hours(24));
     s.insert_api_key(&k1).await.unwrap();
     s.insert_api_key(&k2).await.unwrap();
-    assert!(matches!(s.insert_api_key(&k1).await, Err(StoreError::Conflict)));
+    assert!(matches!(
+        s.insert_api_key(&k1).await,
+        Err(StoreError::Conflict)
+    ));
     assert_eq!(s.api_key(&k1.id).await.unwrap().unwrap(), k1);
-    let mut ids: Vec<String> = s.api_keys_of_user(u.id).await.unwrap().into_iter().map(|k| k.id).collect();
+    let mut ids: Vec<String> = s
+        .api_keys_of_user(u.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
     ids.sort();
     let mut expected = vec![k1.id.clone(), k2.id.clone()];
     expected.sort();
@@ -154,11 +198,17 @@ async fn api_keys(b: Backend) {
     let mut touched = k1.clone();
     touched.expires_at += Duration::hours(1);
     s.touch_api_key(&touched).await.unwrap();
-    assert!(s.api_key(&k1.id).await.unwrap().is_none(), "a deleted key stays deleted");
+    assert!(
+        s.api_key(&k1.id).await.unwrap().is_none(),
+        "a deleted key stays deleted"
+    );
     let mut touched = k2.clone();
     touched.expires_at += Duration::hours(1);
     s.touch_api_key(&touched).await.unwrap();
-    assert_eq!(s.api_key(&k2.id).await.unwrap().unwrap().expires_at, touched.expires_at);
+    assert_eq!(
+        s.api_key(&k2.id).await.unwrap().unwrap().expires_at,
+        touched.expires_at
+    );
     s.delete_api_keys_of_user(u.id).await.unwrap();
     assert!(s.api_key(&k2.id).await.unwrap().is_none());
 }
@@ -169,31 +219,65 @@ async fn counters(b: Backend) {
     let expires = now + Duration::seconds(60);
     let name = unique_username("ctr");
     assert_eq!(s.counter(&name, now).await.unwrap(), 0);
-    assert_eq!(s.increment_below(&name, 2, expires, now).await.unwrap(), Some(1));
-    assert_eq!(s.increment_below(&name, 2, expires, now).await.unwrap(), Some(2));
-    assert_eq!(s.increment_below(&name, 2, expires, now).await.unwrap(), None);
+    assert_eq!(
+        s.increment_below(&name, 2, expires, now).await.unwrap(),
+        Some(1)
+    );
+    assert_eq!(
+        s.increment_below(&name, 2, expires, now).await.unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        s.increment_below(&name, 2, expires, now).await.unwrap(),
+        None
+    );
     assert_eq!(s.counter(&name, now).await.unwrap(), 2);
     let later = now + Duration::seconds(120);
-    assert_eq!(s.counter(&name, later).await.unwrap(), 0, "expired counters read as zero");
-    assert_eq!(s.increment_below(&name, 2, later + Duration::seconds(60), later).await.unwrap(), Some(1), "and restart");
+    assert_eq!(
+        s.counter(&name, later).await.unwrap(),
+        0,
+        "expired counters read as zero"
+    );
+    assert_eq!(
+        s.increment_below(&name, 2, later + Duration::seconds(60), later)
+            .await
+            .unwrap(),
+        Some(1),
+        "and restart"
+    );
 }
 
 async fn secrets_are_created_once(b: Backend) {
     let (s, _d) = store(b).await;
     let name = unique_username("secret");
-    assert_eq!(s.get_or_create_secret(&name, b"first").await.unwrap(), b"first");
-    assert_eq!(s.get_or_create_secret(&name, b"second").await.unwrap(), b"first");
+    assert_eq!(
+        s.get_or_create_secret(&name, b"first").await.unwrap(),
+        b"first"
+    );
+    assert_eq!(
+        s.get_or_create_secret(&name, b"second").await.unwrap(),
+        b"first"
+    );
 }
 
 async fn hostile_keys_are_just_data(b: Backend) {
     let (s, _d) = store(b).await;
-    for (i, email) in ["a\u{0}b@example.com", "x#USER#y@example.com", "\"; DROP TABLE users; --@example.com", "ü@例え.jp"]
-        .iter()
-        .enumerate()
+    for (i, email) in [
+        "a\u{0}b@example.com",
+        "x#USER#y@example.com",
+        "\"; DROP TABLE users; --@example.com",
+        "ü@例え.jp",
+    ]
+    .iter()
+    .enumerate()
     {
         let u = user(email, &format!("{}{i}", unique_username("h")));
         s.create_user(&u).await.unwrap();
-        assert_eq!(s.user_by_email(email).await.unwrap().unwrap().id, u.id, "{email:?}");
+        assert_eq!(
+            s.user_by_email(email).await.unwrap().unwrap().id,
+            u.id,
+            "{email:?}"
+        );
     }
     assert!(s.user_by_email("a").await.unwrap().is_none());
 }

@@ -18,18 +18,40 @@ pub fn routes(state: AppState) -> Router {
     // Coder's unauthenticated login group, limited per client address and endpoint.
     let limited = Router::new()
         .route("/api/v2/users/login", post(handlers::login::login))
-        .route("/api/v2/users/otp/request", post(handlers::otp_request::request_passcode))
-        .route("/api/v2/users/otp/change-password", post(handlers::otp_change_password::change_password))
-        .route("/api/v2/users/validate-password", post(handlers::validate_password::validate_password))
+        .route(
+            "/api/v2/users/otp/request",
+            post(handlers::otp_request::request_passcode),
+        )
+        .route(
+            "/api/v2/users/otp/change-password",
+            post(handlers::otp_change_password::change_password),
+        )
+        .route(
+            "/api/v2/users/validate-password",
+            post(handlers::validate_password::validate_password),
+        )
         .route_layer(from_fn_with_state(state.clone(), login_rate_limit));
     Router::new()
-        .route("/api/v2/users/first", get(handlers::first_user::first_user_exists).post(handlers::first_user::create_first_user))
+        .route(
+            "/api/v2/users/first",
+            get(handlers::first_user::first_user_exists)
+                .post(handlers::first_user::create_first_user),
+        )
         .route("/api/v2/users", post(handlers::create_user::create_user))
         .route("/api/v2/users/logout", post(handlers::logout::logout))
         .route("/api/v2/users/{user}", get(handlers::get_user::get_user))
-        .route("/api/v2/users/{user}/status/suspend", put(handlers::user_status::suspend))
-        .route("/api/v2/users/{user}/status/activate", put(handlers::user_status::activate))
-        .route("/api/v2/users/{user}/convert-login", post(handlers::convert_login::convert_login))
+        .route(
+            "/api/v2/users/{user}/status/suspend",
+            put(handlers::user_status::suspend),
+        )
+        .route(
+            "/api/v2/users/{user}/status/activate",
+            put(handlers::user_status::activate),
+        )
+        .route(
+            "/api/v2/users/{user}/convert-login",
+            post(handlers::convert_login::convert_login),
+        )
         .merge(limited)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -37,5 +59,7 @@ pub fn routes(state: AppState) -> Router {
 
 /// The group as deployed on its own (one Lambda): every route plus Coder's 404.
 pub fn router(state: AppState) -> Router {
-    routes(state).fallback(route_not_found).layer(from_fn(coder_headers))
+    routes(state)
+        .fallback(route_not_found)
+        .layer(from_fn(coder_headers))
 }

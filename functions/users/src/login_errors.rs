@@ -1,14 +1,15 @@
 //! Login outcomes in Coder's words (userauth.go `loginRequest`).
 
+use axum::http::StatusCode;
 use gatehouse::auth::login::LoginError;
 use gatehouse::wire::coder::{CoderError, Response};
-use axum::http::StatusCode;
 
 pub fn coder_login_error(e: LoginError) -> CoderError {
     match e {
-        LoginError::IncorrectCredentials => {
-            CoderError::new(StatusCode::UNAUTHORIZED, Response::message("Incorrect email or password."))
-        }
+        LoginError::IncorrectCredentials => CoderError::new(
+            StatusCode::UNAUTHORIZED,
+            Response::message("Incorrect email or password."),
+        ),
         LoginError::PasswordAuthDisabled => password_auth_disabled(),
         LoginError::WrongLoginType(t) => CoderError::new(
             StatusCode::FORBIDDEN,
@@ -29,5 +30,8 @@ pub fn coder_login_error(e: LoginError) -> CoderError {
 }
 
 pub fn password_auth_disabled() -> CoderError {
-    CoderError::new(StatusCode::FORBIDDEN, Response::message("Password authentication is disabled."))
+    CoderError::new(
+        StatusCode::FORBIDDEN,
+        Response::message("Password authentication is disabled."),
+    )
 }

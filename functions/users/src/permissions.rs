@@ -12,8 +12,14 @@ pub enum UserAction {
 }
 
 const SITE_USER_PERMISSIONS: &[(&str, &[UserAction])] = &[
-    ("owner", &[UserAction::Read, UserAction::Create, UserAction::Update]),
-    ("user-admin", &[UserAction::Read, UserAction::Create, UserAction::Update]),
+    (
+        "owner",
+        &[UserAction::Read, UserAction::Create, UserAction::Update],
+    ),
+    (
+        "user-admin",
+        &[UserAction::Read, UserAction::Create, UserAction::Update],
+    ),
     ("auditor", &[UserAction::Read]),
     ("template-admin", &[UserAction::Read]),
 ];

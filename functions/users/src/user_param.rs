@@ -1,15 +1,16 @@
 //! Coder's `ExtractUserParam`: `{user}` is `me`, a UUID or a username.
 
 use crate::permissions::can_read;
+use axum::http::StatusCode;
 use gatehouse::AppState;
 use gatehouse::model::User;
 use gatehouse::wire::coder::{CoderError, Response};
-use axum::http::StatusCode;
 
 fn not_existing(param: &str) -> CoderError {
     CoderError::new(
         StatusCode::BAD_REQUEST,
-        Response::message("\"user\" must be an existing uuid or username.").with_detail(format!("queried user=\"{param}\"")),
+        Response::message("\"user\" must be an existing uuid or username.")
+            .with_detail(format!("queried user=\"{param}\"")),
     )
 }
 
@@ -26,11 +27,21 @@ pub async fn resolve(state: &AppState, caller: &User, param: &str) -> Result<Use
         Ok(id) => state.store.user_by_id(id).await?,
         Err(_) => state.store.user_by_username(param).await?,
     };
-    found.filter(|u| !u.deleted).ok_or_else(|| not_existing(param))
+    found
+        .filter(|u| !u.deleted)
+        .ok_or_else(|| not_existing(param))
 }
 
 /// Resolves `{user}` as the caller sees it: a user it may not read does not exist for it.
-pub async fn resolve_readable(state: &AppState, caller: &User, param: &str) -> Result<User, CoderError> {
+pub async fn resolve_readable(
+    state: &AppState,
+    caller: &User,
+    param: &str,
+) -> Result<User, CoderError> {
     let user = resolve(state, caller, param).await?;
-    if can_read(caller, &user) { Ok(user) } else { Err(not_existing(param)) }
+    if can_read(caller, &user) {
+        Ok(user)
+    } else {
+        Err(not_existing(param))
+    }
 }

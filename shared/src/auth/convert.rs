@@ -42,28 +42,43 @@ pub struct ConvertGrant {
 async fn signing_key(state: &AppState) -> Result<Vec<u8>, Error> {
     let mut candidate = [0u8; 64];
     rand::rngs::OsRng.fill_bytes(&mut candidate);
-    Ok(state.store.get_or_create_secret(SIGNING_KEY, &candidate).await?)
+    Ok(state
+        .store
+        .get_or_create_secret(SIGNING_KEY, &candidate)
+        .await?)
 }
 
 /// A stable id for this deployment (the JWT issuer).
 pub async fn deployment_id(state: &AppState) -> Result<String, Error> {
     let candidate = uuid::Uuid::new_v4().to_string();
-    let stored = state.store.get_or_create_secret(DEPLOYMENT_ID, candidate.as_bytes()).await?;
+    let stored = state
+        .store
+        .get_or_create_secret(DEPLOYMENT_ID, candidate.as_bytes())
+        .await?;
     String::from_utf8(stored).map_err(|_| Error::Internal("deployment id is not UTF-8".to_owned()))
 }
 
 fn sign(key: &[u8], claims: &ConvertClaims) -> Result<String, Error> {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS512","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).map_err(|e| Error::Internal(e.to_string()))?);
+    let payload = URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(claims).map_err(|e| Error::Internal(e.to_string()))?);
     let signing_input = format!("{header}.{payload}");
-    let mut mac = Hmac::<Sha512>::new_from_slice(key).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut mac =
+        Hmac::<Sha512>::new_from_slice(key).map_err(|e| Error::Internal(e.to_string()))?;
     mac.update(signing_input.as_bytes());
-    Ok(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())))
+    Ok(format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    ))
 }
 
 /// Starts a conversion of `user` to `to`, valid for the configured 5 minutes.
 pub async fn start(state: &AppState, user: &User, to: LoginType) -> Result<ConvertGrant, Error> {
-    let now = state.clock.now().duration_trunc(Duration::seconds(1)).unwrap_or_else(|_| state.clock.now());
+    let now = state
+        .clock
+        .now()
+        .duration_trunc(Duration::seconds(1))
+        .unwrap_or_else(|_| state.clock.now());
     let expires_at = now + state.settings.convert_state_validity;
     let state_string = format!("convert-{}", random_alphanumeric(32));
     let claims = ConvertClaims {
@@ -80,7 +95,11 @@ pub async fn start(state: &AppState, user: &User, to: LoginType) -> Result<Conve
         to_login_type: to.as_str().to_owned(),
     };
     let jwt = sign(&signing_key(state).await?, &claims)?;
-    Ok(ConvertGrant { state_string, expires_at, jwt })
+    Ok(ConvertGrant {
+        state_string,
+        expires_at,
+        jwt,
+    })
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -91,7 +110,10 @@ pub enum ConvertJwtError {
 }
 
 /// Checks a convert JWT's signature and time window; returns its claims.
-pub async fn verify(state: &AppState, jwt: &str) -> Result<Result<ConvertClaims, ConvertJwtError>, Error> {
+pub async fn verify(
+    state: &AppState,
+    jwt: &str,
+) -> Result<Result<ConvertClaims, ConvertJwtError>, Error> {
     let key = signing_key(state).await?;
     let now = state.clock.now().timestamp();
     Ok(verify_with(&key, jwt, now))
@@ -99,22 +121,33 @@ pub async fn verify(state: &AppState, jwt: &str) -> Result<Result<ConvertClaims,
 
 fn verify_with(key: &[u8], jwt: &str, now: i64) -> Result<ConvertClaims, ConvertJwtError> {
     let mut parts = jwt.split('.');
-    let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(ConvertJwtError::Invalid);
     };
-    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| ConvertJwtError::Invalid)?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature)
+        .map_err(|_| ConvertJwtError::Invalid)?;
     let mut mac = Hmac::<Sha512>::new_from_slice(key).map_err(|_| ConvertJwtError::Invalid)?;
     mac.update(format!("{header}.{payload}").as_bytes());
-    mac.verify_slice(&signature).map_err(|_| ConvertJwtError::Invalid)?;
-    let header: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).map_err(|_| ConvertJwtError::Invalid)?)
-            .map_err(|_| ConvertJwtError::Invalid)?;
+    mac.verify_slice(&signature)
+        .map_err(|_| ConvertJwtError::Invalid)?;
+    let header: serde_json::Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(header)
+            .map_err(|_| ConvertJwtError::Invalid)?,
+    )
+    .map_err(|_| ConvertJwtError::Invalid)?;
     if header.get("alg").and_then(|a| a.as_str()) != Some("HS512") {
         return Err(ConvertJwtError::Invalid);
     }
-    let claims: ConvertClaims =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).map_err(|_| ConvertJwtError::Invalid)?)
-            .map_err(|_| ConvertJwtError::Invalid)?;
+    let claims: ConvertClaims = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|_| ConvertJwtError::Invalid)?,
+    )
+    .map_err(|_| ConvertJwtError::Invalid)?;
     if now >= claims.exp || now < claims.nbf {
         return Err(ConvertJwtError::Expired);
     }
@@ -146,10 +179,19 @@ mod tests {
         let jwt = sign(b"k", &claims(100)).unwrap();
         assert_eq!(verify_with(b"k", &jwt, 50), Ok(claims(100)));
         assert_eq!(verify_with(b"k", &jwt, 100), Err(ConvertJwtError::Expired));
-        assert_eq!(verify_with(b"other", &jwt, 50), Err(ConvertJwtError::Invalid));
+        assert_eq!(
+            verify_with(b"other", &jwt, 50),
+            Err(ConvertJwtError::Invalid)
+        );
         let mut tampered = jwt.clone();
         tampered.insert(jwt.find('.').unwrap() + 3, 'A');
-        assert_eq!(verify_with(b"k", &tampered, 50), Err(ConvertJwtError::Invalid));
-        assert_eq!(verify_with(b"k", "garbage", 50), Err(ConvertJwtError::Invalid));
+        assert_eq!(
+            verify_with(b"k", &tampered, 50),
+            Err(ConvertJwtError::Invalid)
+        );
+        assert_eq!(
+            verify_with(b"k", "garbage", 50),
+            Err(ConvertJwtError::Invalid)
+        );
     }
 }

@@ -35,13 +35,25 @@ impl From<crate::password::PasswordHashError> for LoginError {
 
 /// Checks `password` for the account `email`, in Coder's order. Unknown accounts pay the same
 /// argon2 cost as known ones. A dormant user becomes active.
-pub async fn password_login(state: &AppState, email: &str, password: &str) -> Result<User, LoginError> {
-    let user = state.store.user_by_email(email).await?.filter(|u| !u.deleted);
+pub async fn password_login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<User, LoginError> {
+    let user = state
+        .store
+        .user_by_email(email)
+        .await?
+        .filter(|u| !u.deleted);
     check_password(state, user, password).await
 }
 
 /// The same check for an already-resolved user (convert-login re-checks its caller's password).
-pub async fn check_password(state: &AppState, user: Option<User>, password: &str) -> Result<User, LoginError> {
+pub async fn check_password(
+    state: &AppState,
+    user: Option<User>,
+    password: &str,
+) -> Result<User, LoginError> {
     let stored = user.as_ref().and_then(|u| u.hashed_password.as_deref());
     let matches = state.hasher.verify(stored, password).await?;
     let mut user = match user {
@@ -80,5 +92,7 @@ async fn activate(state: &AppState, mut user: User) -> Result<User, Error> {
             Err(e) => return Err(e.into()),
         }
     }
-    Err(Error::Internal("user changed concurrently during activation".to_owned()))
+    Err(Error::Internal(
+        "user changed concurrently during activation".to_owned(),
+    ))
 }

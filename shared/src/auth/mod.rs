@@ -11,7 +11,11 @@ pub mod session;
 pub fn go_time_string(t: &chrono::DateTime<chrono::Utc>) -> String {
     let frac = format!("{:09}", t.timestamp_subsec_nanos());
     let frac = frac.trim_end_matches('0');
-    let dot = if frac.is_empty() { String::new() } else { format!(".{frac}") };
+    let dot = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
     format!("{}{dot} +0000 UTC", t.format("%Y-%m-%d %H:%M:%S"))
 }
 
@@ -21,8 +25,12 @@ mod tests {
 
     #[test]
     fn go_time_string_matches_go() {
-        let t = chrono::Utc.with_ymd_and_hms(2025, 1, 2, 15, 4, 5).unwrap() + chrono::Duration::microseconds(123_456);
-        assert_eq!(super::go_time_string(&t), "2025-01-02 15:04:05.123456 +0000 UTC");
+        let t = chrono::Utc.with_ymd_and_hms(2025, 1, 2, 15, 4, 5).unwrap()
+            + chrono::Duration::microseconds(123_456);
+        assert_eq!(
+            super::go_time_string(&t),
+            "2025-01-02 15:04:05.123456 +0000 UTC"
+        );
         let t = chrono::Utc.with_ymd_and_hms(2025, 1, 2, 15, 4, 5).unwrap();
         assert_eq!(super::go_time_string(&t), "2025-01-02 15:04:05 +0000 UTC");
     }

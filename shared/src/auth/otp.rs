@@ -38,23 +38,40 @@ impl From<crate::password::PasswordHashError> for PasscodeChangeError {
 pub async fn request_passcode(state: &AppState, email: &str) -> Result<(), Error> {
     let code = uuid::Uuid::new_v4().to_string();
     let hash = state.hasher.hash(&code).await?;
-    let Some(mut user) = state.store.user_by_email(email).await?.filter(|u| !u.deleted) else {
+    let Some(mut user) = state
+        .store
+        .user_by_email(email)
+        .await?
+        .filter(|u| !u.deleted)
+    else {
         tracing::warn!("password reset requested for account that does not exist");
         return Ok(());
     };
     let validity = state.settings.otp_validity;
     for attempt in 0..3 {
-        user.one_time_passcode = Some(OneTimePasscode { hash: hash.clone(), expires_at: state.clock.now() + validity });
+        user.one_time_passcode = Some(OneTimePasscode {
+            hash: hash.clone(),
+            expires_at: state.clock.now() + validity,
+        });
         match state.store.update_user(&user).await {
             Ok(_) => break,
             Err(StoreError::Conflict) if attempt < 2 => {
-                user = state.store.user_by_id(user.id).await?.ok_or(StoreError::Conflict)?;
+                user = state
+                    .store
+                    .user_by_id(user.id)
+                    .await?
+                    .ok_or(StoreError::Conflict)?;
             }
             Err(e) => return Err(e.into()),
         }
     }
-    let name = if user.name.is_empty() { &user.username } else { &user.name };
-    let message = templates::one_time_passcode(&state.settings.base_url, &user.email, name, &code, validity);
+    let name = if user.name.is_empty() {
+        &user.username
+    } else {
+        &user.name
+    };
+    let message =
+        templates::one_time_passcode(&state.settings.base_url, &user.email, name, &code, validity);
     state.mailer.send(&message).await?;
     Ok(())
 }
@@ -66,11 +83,20 @@ pub async fn change_password(
     passcode: &str,
     new_password: &str,
 ) -> Result<(), PasscodeChangeError> {
-    let user = state.store.user_by_email(email).await?.filter(|u| !u.deleted);
+    let user = state
+        .store
+        .user_by_email(email)
+        .await?
+        .filter(|u| !u.deleted);
     let pending = user.as_ref().and_then(|u| u.one_time_passcode.clone());
-    let matches = state.hasher.verify(pending.as_ref().map(|p| p.hash.as_str()), passcode).await?;
+    let matches = state
+        .hasher
+        .verify(pending.as_ref().map(|p| p.hash.as_str()), passcode)
+        .await?;
     let now = state.clock.now();
-    let (Some(mut user), Some(pending)) = (user, pending) else { return Err(PasscodeChangeError::Incorrect) };
+    let (Some(mut user), Some(pending)) = (user, pending) else {
+        return Err(PasscodeChangeError::Incorrect);
+    };
     if !matches || now > pending.expires_at {
         return Err(PasscodeChangeError::Incorrect);
     }

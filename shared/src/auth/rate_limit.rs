@@ -21,13 +21,20 @@ pub async fn hit(state: &AppState, key: &str, limit: u32) -> Result<RateDecision
     let now = state.clock.now();
     let epoch = now.timestamp();
     let window = epoch.div_euclid(WINDOW_SECONDS);
-    let elapsed = epoch.rem_euclid(WINDOW_SECONDS) as f64 + f64::from(now.timestamp_subsec_millis()) / 1000.0;
-    let previous = state.store.counter(&format!("{key}#{}", window - 1), now).await?;
+    let elapsed =
+        epoch.rem_euclid(WINDOW_SECONDS) as f64 + f64::from(now.timestamp_subsec_millis()) / 1000.0;
+    let previous = state
+        .store
+        .counter(&format!("{key}#{}", window - 1), now)
+        .await?;
     let carried = (previous as f64 * (1.0 - elapsed / WINDOW_SECONDS as f64)).floor() as u64;
     let ceiling = u64::from(limit).saturating_sub(carried);
     let reset = (window + 1) * WINDOW_SECONDS;
     let expires = chrono::DateTime::from_timestamp(reset + WINDOW_SECONDS, 0).unwrap_or(now);
-    let counted = state.store.increment_below(&format!("{key}#{window}"), ceiling, expires, now).await?;
+    let counted = state
+        .store
+        .increment_below(&format!("{key}#{window}"), ceiling, expires, now)
+        .await?;
     Ok(match counted {
         Some(count) => RateDecision {
             allowed: true,
@@ -35,6 +42,11 @@ pub async fn hit(state: &AppState, key: &str, limit: u32) -> Result<RateDecision
             remaining: u32::try_from(ceiling.saturating_sub(count)).unwrap_or(0),
             reset,
         },
-        None => RateDecision { allowed: false, limit, remaining: 0, reset },
+        None => RateDecision {
+            allowed: false,
+            limit,
+            remaining: 0,
+            reset,
+        },
     })
 }

@@ -1,10 +1,10 @@
 //! Session tokens: issue, authenticate (with sliding refresh), revoke.
 
+use crate::Error;
 use crate::model::{ApiKey, ApiKeyScope, LoginType, User, UserStatus};
 use crate::state::AppState;
 use crate::store::StoreError;
 use crate::token::{NewSessionToken, TokenShapeError, split_session_token};
-use crate::Error;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use std::net::IpAddr;
 
@@ -58,7 +58,12 @@ impl KeySpec {
 }
 
 /// Mints a key for `user`; returns the token the client keeps (`id-secret`) and the stored key.
-pub async fn issue(state: &AppState, user: &User, spec: KeySpec, ip: IpAddr) -> Result<(String, ApiKey), Error> {
+pub async fn issue(
+    state: &AppState,
+    user: &User,
+    spec: KeySpec,
+    ip: IpAddr,
+) -> Result<(String, ApiKey), Error> {
     let now = truncate(state.clock.now());
     let minted = NewSessionToken::generate();
     let key = ApiKey {
@@ -82,10 +87,20 @@ pub async fn issue(state: &AppState, user: &User, spec: KeySpec, ip: IpAddr) -> 
 
 /// Coder's `ExtractAPIKey`: checks the token, refreshes a sliding expiry, activates a dormant
 /// user, refuses an inactive one.
-pub async fn authenticate(state: &AppState, token: Option<&str>, ip: IpAddr) -> Result<Session, SessionError> {
-    let token = token.filter(|t| !t.is_empty()).ok_or(SessionError::NoToken)?;
+pub async fn authenticate(
+    state: &AppState,
+    token: Option<&str>,
+    ip: IpAddr,
+) -> Result<Session, SessionError> {
+    let token = token
+        .filter(|t| !t.is_empty())
+        .ok_or(SessionError::NoToken)?;
     let (id, secret) = split_session_token(token).map_err(SessionError::Malformed)?;
-    let mut key = state.store.api_key(id).await?.ok_or(SessionError::UnknownKey)?;
+    let mut key = state
+        .store
+        .api_key(id)
+        .await?
+        .ok_or(SessionError::UnknownKey)?;
     if !key.hashed_secret.matches(secret) {
         return Err(SessionError::BadSecret);
     }
@@ -105,7 +120,9 @@ pub async fn authenticate(state: &AppState, token: Option<&str>, ip: IpAddr) -> 
         key.ip_address = ip.to_string();
         key_changed = true;
     }
-    if !state.settings.session_refresh_disabled && key.expires_at - now <= key.lifetime() - Duration::hours(1) {
+    if !state.settings.session_refresh_disabled
+        && key.expires_at - now <= key.lifetime() - Duration::hours(1)
+    {
         key.expires_at = truncate(now) + key.lifetime();
         key_changed = true;
     }
@@ -125,7 +142,11 @@ pub async fn authenticate(state: &AppState, token: Option<&str>, ip: IpAddr) -> 
             Ok(revision) => user.revision = revision,
             // Someone else changed the user meanwhile: reload, their write wins.
             Err(StoreError::Conflict) => {
-                user = state.store.user_by_id(key.user_id).await?.ok_or(SessionError::UnknownKey)?;
+                user = state
+                    .store
+                    .user_by_id(key.user_id)
+                    .await?
+                    .ok_or(SessionError::UnknownKey)?;
                 if user.session_generation != key.user_generation {
                     return Err(SessionError::UnknownKey);
                 }

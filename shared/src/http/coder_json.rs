@@ -14,12 +14,20 @@ impl<S: Send + Sync, T: GoRequest> FromRequest<S> for CoderJson<T> {
     type Rejection = CoderError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let body = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|_| {
-            // Go's MaxBytesReader error, surfaced through the decoder as Coder would.
-            CoderError::new(StatusCode::BAD_REQUEST, Response::message(INVALID_JSON).with_detail("http: request body too large"))
-        })?;
+        let body = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                // Go's MaxBytesReader error, surfaced through the decoder as Coder would.
+                CoderError::new(
+                    StatusCode::BAD_REQUEST,
+                    Response::message(INVALID_JSON).with_detail("http: request body too large"),
+                )
+            })?;
         let value = decode_request::<T>(&body).map_err(|e| {
-            CoderError::new(StatusCode::BAD_REQUEST, Response::message(INVALID_JSON).with_detail(e.detail))
+            CoderError::new(
+                StatusCode::BAD_REQUEST,
+                Response::message(INVALID_JSON).with_detail(e.detail),
+            )
         })?;
         let failures = value.validate();
         if !failures.is_empty() {

@@ -17,7 +17,11 @@ fn header(name: &'static str, value: impl ToString) -> (HeaderName, HeaderValue)
     )
 }
 
-pub async fn login_rate_limit(State(state): State<AppState>, request: Request, next: Next) -> HttpResponse {
+pub async fn login_rate_limit(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> HttpResponse {
     let (parts, body) = request.into_parts();
     let key = format!("login:{}:{}", client_ip(&parts), parts.uri.path());
     let limit = state.settings.login_rate_limit;
@@ -35,7 +39,9 @@ pub async fn login_rate_limit(State(state): State<AppState>, request: Request, n
     } else {
         CoderError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            Response::message(format!("You've been rate limited for sending more than {limit} requests in 1m0s.")),
+            Response::message(format!(
+                "You've been rate limited for sending more than {limit} requests in 1m0s."
+            )),
         )
         .into_response()
     };

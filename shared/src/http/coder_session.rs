@@ -15,7 +15,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 pub struct CoderSession(pub Session);
 
 fn bearer_challenge(expired: bool) -> HeaderValue {
-    let description = if expired { "The access token has expired" } else { "The access token is invalid" };
+    let description = if expired {
+        "The access token has expired"
+    } else {
+        "The access token is invalid"
+    };
     HeaderValue::from_str(&format!(
         "Bearer realm=\"coder\", error=\"invalid_token\", error_description=\"{description}\""
     ))
@@ -24,7 +28,9 @@ fn bearer_challenge(expired: bool) -> HeaderValue {
 
 pub fn session_error(e: SessionError) -> CoderError {
     let detail = match e {
-        SessionError::NoToken => "Cookie \"coder_session_token\" or query parameter must be provided.".to_owned(),
+        SessionError::NoToken => {
+            "Cookie \"coder_session_token\" or query parameter must be provided.".to_owned()
+        }
         SessionError::Malformed(TokenShapeError::Parts(n)) => {
             format!("Invalid API key format: incorrect amount of API key parts, expected 2 got {n}")
         }
@@ -37,8 +43,11 @@ pub fn session_error(e: SessionError) -> CoderError {
         SessionError::UnknownKey => "API key is invalid.".to_owned(),
         SessionError::BadSecret => "API key secret is invalid.".to_owned(),
         SessionError::Expired(at) => {
-            return CoderError::signed_out(format!("API key expired at \"{}\".", go_time_string(&at)))
-                .with_header(header::WWW_AUTHENTICATE, bearer_challenge(true));
+            return CoderError::signed_out(format!(
+                "API key expired at \"{}\".",
+                go_time_string(&at)
+            ))
+            .with_header(header::WWW_AUTHENTICATE, bearer_challenge(true));
         }
         SessionError::Inactive(status) => {
             return CoderError::new(
@@ -54,7 +63,9 @@ pub fn session_error(e: SessionError) -> CoderError {
             tracing::error!(error = %e, "authenticating a session failed");
             return CoderError::new(
                 StatusCode::UNAUTHORIZED,
-                Response::message("An internal error occurred. Please try again or contact the system administrator."),
+                Response::message(
+                    "An internal error occurred. Please try again or contact the system administrator.",
+                ),
             );
         }
     };
@@ -64,13 +75,22 @@ pub fn session_error(e: SessionError) -> CoderError {
 impl FromRequestParts<AppState> for CoderSession {
     type Rejection = CoderError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if let Some(CoderSession(s)) = parts.extensions.get::<CachedSession>().map(|c| CoderSession(c.0.clone())) {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(CoderSession(s)) = parts
+            .extensions
+            .get::<CachedSession>()
+            .map(|c| CoderSession(c.0.clone()))
+        {
             return Ok(CoderSession(s));
         }
         let token = coder_session_token(parts);
         let ip = client_ip(parts);
-        let s = session::authenticate(state, token.as_deref(), ip).await.map_err(session_error)?;
+        let s = session::authenticate(state, token.as_deref(), ip)
+            .await
+            .map_err(session_error)?;
         parts.extensions.insert(CachedSession(s.clone()));
         Ok(Self(s))
     }

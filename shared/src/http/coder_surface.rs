@@ -12,8 +12,14 @@ pub const BUILD_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"), "-gateho
 pub async fn coder_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(HeaderName::from_static("x-coder-build-version"), HeaderValue::from_static(BUILD_VERSION));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        HeaderName::from_static("x-coder-build-version"),
+        HeaderValue::from_static(BUILD_VERSION),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 

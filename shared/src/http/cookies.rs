@@ -35,7 +35,10 @@ impl SetCookie<'_> {
     pub fn render(&self) -> String {
         let mut out = format!("{}={}; Path=/", self.name, self.value);
         if let Some(expires) = self.expires {
-            out.push_str(&format!("; Expires={}", expires.format("%a, %d %b %Y %H:%M:%S GMT")));
+            out.push_str(&format!(
+                "; Expires={}",
+                expires.format("%a, %d %b %Y %H:%M:%S GMT")
+            ));
         }
         if let Some(max_age) = self.max_age {
             out.push_str(&format!("; Max-Age={max_age}"));
@@ -60,7 +63,10 @@ mod tests {
     #[test]
     fn finds_cookie_among_many() {
         let mut h = HeaderMap::new();
-        h.append(COOKIE, HeaderValue::from_static("a=1; coder_session_token=tok"));
+        h.append(
+            COOKIE,
+            HeaderValue::from_static("a=1; coder_session_token=tok"),
+        );
         assert_eq!(cookie(&h, "coder_session_token").as_deref(), Some("tok"));
         assert_eq!(cookie(&h, "missing"), None);
     }

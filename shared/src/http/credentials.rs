@@ -11,13 +11,23 @@ pub const CODER_SESSION_HEADER: &str = "Coder-Session-Token";
 /// and `?access_token=`.
 pub fn coder_session_token(parts: &Parts) -> Option<String> {
     let query = |name: &str| -> Option<String> {
-        form_urlencoded::parse(parts.uri.query()?.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+        form_urlencoded::parse(parts.uri.query()?.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
     };
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let bearer = || {
         let value = header("authorization")?;
         let (scheme, rest) = value.split_at_checked(7)?;
-        scheme.eq_ignore_ascii_case("bearer ").then(|| rest.trim().to_owned())
+        scheme
+            .eq_ignore_ascii_case("bearer ")
+            .then(|| rest.trim().to_owned())
     };
     [
         cookie(&parts.headers, CODER_SESSION_COOKIE),
@@ -51,11 +61,28 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(coder_session_token(&p).as_deref(), Some("c"));
-        let p = parts(Request::builder().uri("/x").header("Authorization", "bEaReR  tok ").body(()).unwrap());
+        let p = parts(
+            Request::builder()
+                .uri("/x")
+                .header("Authorization", "bEaReR  tok ")
+                .body(())
+                .unwrap(),
+        );
         assert_eq!(coder_session_token(&p).as_deref(), Some("tok"));
-        let p = parts(Request::builder().uri("/x?access_token=a").body(()).unwrap());
+        let p = parts(
+            Request::builder()
+                .uri("/x?access_token=a")
+                .body(())
+                .unwrap(),
+        );
         assert_eq!(coder_session_token(&p).as_deref(), Some("a"));
-        let p = parts(Request::builder().uri("/x").header("Authorization", "Basic Zm9v").body(()).unwrap());
+        let p = parts(
+            Request::builder()
+                .uri("/x")
+                .header("Authorization", "Basic Zm9v")
+                .body(())
+                .unwrap(),
+        );
         assert_eq!(coder_session_token(&p), None);
     }
 }

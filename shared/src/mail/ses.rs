@@ -12,7 +12,10 @@ pub struct SesMailer {
 
 impl SesMailer {
     pub fn new(client: Client, from: impl Into<String>) -> Self {
-        Self { client, from: from.into() }
+        Self {
+            client,
+            from: from.into(),
+        }
     }
 
     pub async fn from_env(from: impl Into<String>) -> Self {
@@ -22,19 +25,33 @@ impl SesMailer {
 }
 
 fn content(text: &str) -> Result<Content, MailError> {
-    Content::builder().data(text).charset("UTF-8").build().map_err(|e| MailError::Ses(e.to_string()))
+    Content::builder()
+        .data(text)
+        .charset("UTF-8")
+        .build()
+        .map_err(|e| MailError::Ses(e.to_string()))
 }
 
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, message: &Message) -> Result<(), MailError> {
-        let body = Body::builder().text(content(&message.text)?).html(content(&message.html)?).build();
-        let msg = SesMessage::builder().subject(content(&message.subject)?).body(body).build();
+        let body = Body::builder()
+            .text(content(&message.text)?)
+            .html(content(&message.html)?)
+            .build();
+        let msg = SesMessage::builder()
+            .subject(content(&message.subject)?)
+            .body(body)
+            .build();
         let out = self
             .client
             .send_email()
             .source(&self.from)
-            .destination(Destination::builder().set_to_addresses(Some(message.to.clone())).build())
+            .destination(
+                Destination::builder()
+                    .set_to_addresses(Some(message.to.clone()))
+                    .build(),
+            )
             .message(msg)
             .send()
             .await

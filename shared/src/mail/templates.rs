@@ -24,10 +24,20 @@ fn query_escape(s: &str) -> String {
 
 /// `{base_url}/reset-password/change?otp=<code>&email=<email, query-escaped>`
 pub fn reset_password_link(base_url: &str, code: &str, email: &str) -> String {
-    format!("{base_url}/reset-password/change?otp={}&email={}", query_escape(code), query_escape(email))
+    format!(
+        "{base_url}/reset-password/change?otp={}&email={}",
+        query_escape(code),
+        query_escape(email)
+    )
 }
 
-pub fn one_time_passcode(base_url: &str, to: &str, user_name: &str, code: &str, validity: chrono::Duration) -> Message {
+pub fn one_time_passcode(
+    base_url: &str,
+    to: &str,
+    user_name: &str,
+    code: &str,
+    validity: chrono::Duration,
+) -> Message {
     let minutes = validity.num_minutes();
     let link = reset_password_link(base_url, code, to);
     let text = format!(
@@ -46,7 +56,12 @@ pub fn one_time_passcode(base_url: &str, to: &str, user_name: &str, code: &str, 
         link = escape_html(&link),
         minutes = minutes,
     );
-    Message { to: vec![to.to_owned()], subject: "Reset your password for Coder".to_owned(), text, html }
+    Message {
+        to: vec![to.to_owned()],
+        subject: "Reset your password for Coder".to_owned(),
+        text,
+        html,
+    }
 }
 
 #[cfg(test)]
@@ -63,7 +78,13 @@ mod tests {
 
     #[test]
     fn html_is_escaped() {
-        let m = one_time_passcode("http://h", "x@y.z", "<script>", "c0de", chrono::Duration::minutes(20));
+        let m = one_time_passcode(
+            "http://h",
+            "x@y.z",
+            "<script>",
+            "c0de",
+            chrono::Duration::minutes(20),
+        );
         assert!(m.html.contains("&lt;script&gt;"));
         assert!(m.text.contains("c0de") && m.html.contains("c0de"));
         assert_eq!(m.to, vec!["x@y.z".to_owned()]);

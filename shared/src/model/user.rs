@@ -194,7 +194,11 @@ mod tests {
         let u = User::new("a@b.c", "a", Utc::now());
         assert_eq!(u.uid.len(), 12);
         assert!(u.uid.starts_with("ID"));
-        assert!(u.uid[2..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+        assert!(
+            u.uid[2..]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        );
     }
 
     #[test]

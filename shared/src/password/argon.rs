@@ -29,7 +29,11 @@ pub struct Argon2Params {
 impl Default for Argon2Params {
     /// OWASP's argon2id recommendation: m=19456 KiB, t=2, p=1.
     fn default() -> Self {
-        Self { memory_kib: 19_456, iterations: 2, lanes: 1 }
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            lanes: 1,
+        }
     }
 }
 
@@ -59,7 +63,9 @@ struct Inner {
 
 impl std::fmt::Debug for PasswordHasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PasswordHasher").field("params", &self.inner.params).finish()
+        f.debug_struct("PasswordHasher")
+            .field("params", &self.inner.params)
+            .finish()
     }
 }
 
@@ -83,12 +89,17 @@ impl PasswordHasher {
     /// Hashes `password` into a PHC string, off the async executor.
     pub async fn hash(&self, password: &str) -> Result<String, PasswordHashError> {
         let password = password.to_owned();
-        self.run(move |inner| inner.hash_blocking(password.as_bytes())).await
+        self.run(move |inner| inner.hash_blocking(password.as_bytes()))
+            .await
     }
 
     /// Verifies `password` against a stored PHC string, or against a dummy hash of equal cost
     /// when there is none, which never matches.
-    pub async fn verify(&self, stored: Option<&str>, password: &str) -> Result<bool, PasswordHashError> {
+    pub async fn verify(
+        &self,
+        stored: Option<&str>,
+        password: &str,
+    ) -> Result<bool, PasswordHashError> {
         let password = password.to_owned();
         let stored = stored.map(str::to_owned);
         self.run(move |inner| match stored {
@@ -116,7 +127,12 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce(&Inner) -> Result<T, PasswordHashError> + Send + 'static,
     ) -> Result<T, PasswordHashError> {
-        let _permit = self.inner.admission.acquire().await.map_err(|_| PasswordHashError::Join)?;
+        let _permit = self
+            .inner
+            .admission
+            .acquire()
+            .await
+            .map_err(|_| PasswordHashError::Join)?;
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || work(&inner))
             .await
@@ -143,7 +159,8 @@ impl Inner {
             .map_err(|e| PasswordHashError::Argon2(e.to_string()))?;
         let mut out = [0u8; OUTPUT_LEN];
         self.compute(&params, password, &salt, &mut out)?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| PasswordHashError::Argon2(e.to_string()))?;
+        let salt =
+            SaltString::encode_b64(&salt).map_err(|e| PasswordHashError::Argon2(e.to_string()))?;
         Ok(format!(
             "$argon2id$v=19$m={},t={},p={}${}${}",
             p.memory_kib,
@@ -163,15 +180,28 @@ impl Inner {
         let expected = phc.hash.ok_or(PasswordHashError::Malformed)?;
         let salt = phc.salt.ok_or(PasswordHashError::Malformed)?;
         let mut salt_buf = [0u8; 64];
-        let salt = salt.decode_b64(&mut salt_buf).map_err(|_| PasswordHashError::Malformed)?;
-        let mut out = vec![0u8; expected.len()];
-        let params = Params::new(params.m_cost(), params.t_cost(), params.p_cost(), Some(expected.len()))
+        let salt = salt
+            .decode_b64(&mut salt_buf)
             .map_err(|_| PasswordHashError::Malformed)?;
+        let mut out = vec![0u8; expected.len()];
+        let params = Params::new(
+            params.m_cost(),
+            params.t_cost(),
+            params.p_cost(),
+            Some(expected.len()),
+        )
+        .map_err(|_| PasswordHashError::Malformed)?;
         self.compute(&params, password, salt, &mut out)?;
         Ok(bool::from(out.as_slice().ct_eq(expected.as_bytes())))
     }
 
-    fn compute(&self, params: &Params, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), PasswordHashError> {
+    fn compute(
+        &self,
+        params: &Params,
+        password: &[u8],
+        salt: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), PasswordHashError> {
         let blocks = params.block_count();
         let mut area = self.take_work_area(blocks);
         let result = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
@@ -181,7 +211,11 @@ impl Inner {
     }
 
     fn take_work_area(&self, blocks: usize) -> Vec<Block> {
-        let pooled = self.work_areas.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let pooled = self
+            .work_areas
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop();
         match pooled {
             Some(area) if area.len() >= blocks => area,
             _ => vec![Block::default(); blocks],
@@ -190,11 +224,19 @@ impl Inner {
 
     fn return_work_area(&self, area: Vec<Block>) {
         // Only areas sized for the configured parameters are kept; odd old hashes don't pin memory.
-        let standard = Params::new(self.params.memory_kib, self.params.iterations, self.params.lanes, None)
-            .map(|p| p.block_count())
-            .unwrap_or(0);
+        let standard = Params::new(
+            self.params.memory_kib,
+            self.params.iterations,
+            self.params.lanes,
+            None,
+        )
+        .map(|p| p.block_count())
+        .unwrap_or(0);
         if area.len() == standard {
-            self.work_areas.lock().unwrap_or_else(|p| p.into_inner()).push(area);
+            self.work_areas
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(area);
         }
     }
 }
@@ -204,7 +246,11 @@ mod tests {
     use super::*;
 
     fn fast() -> PasswordHasher {
-        PasswordHasher::new(Argon2Params { memory_kib: 64, iterations: 1, lanes: 1 })
+        PasswordHasher::new(Argon2Params {
+            memory_kib: 64,
+            iterations: 1,
+            lanes: 1,
+        })
     }
 
     #[test]
@@ -218,7 +264,11 @@ mod tests {
 
     #[test]
     fn verifies_hashes_made_with_other_parameters() {
-        let old = PasswordHasher::new(Argon2Params { memory_kib: 128, iterations: 2, lanes: 2 });
+        let old = PasswordHasher::new(Argon2Params {
+            memory_kib: 128,
+            iterations: 2,
+            lanes: 2,
+        });
         let phc = old.hash_blocking("pw").unwrap();
         assert!(fast().verify_blocking(&phc, "pw").unwrap());
     }
@@ -227,7 +277,11 @@ mod tests {
     fn verifies_a_reference_phc_string_from_the_argon2_crate() {
         use argon2::password_hash::PasswordHasher as _;
         let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(64, 1, 1, None).unwrap());
+        let argon = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(64, 1, 1, None).unwrap(),
+        );
         let phc = argon.hash_password(b"hunter3", &salt).unwrap().to_string();
         assert!(fast().verify_blocking(&phc, "hunter3").unwrap());
         assert!(!fast().verify_blocking(&phc, "hunter2").unwrap());
@@ -235,7 +289,12 @@ mod tests {
 
     #[test]
     fn malformed_hash_is_an_error_not_a_panic() {
-        for bad in ["", "$argon2id$", "$pbkdf2-sha256$1$a$b", "$argon2id$v=19$m=64,t=1,p=1$!!$!!"] {
+        for bad in [
+            "",
+            "$argon2id$",
+            "$pbkdf2-sha256$1$a$b",
+            "$argon2id$v=19$m=64,t=1,p=1$!!$!!",
+        ] {
             assert!(fast().verify_blocking(bad, "x").is_err(), "{bad}");
         }
     }

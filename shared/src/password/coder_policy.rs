@@ -12,7 +12,13 @@ const LOWER_CHARS: &str = "abcdefghijklmnopqrstuvwxyz";
 const UPPER_CHARS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const DIGIT_CHARS: &str = "0123456789";
 
-const SEQUENCES: [&str; 5] = ["0123456789", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz"];
+const SEQUENCES: [&str; 5] = [
+    "0123456789",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "abcdefghijklmnopqrstuvwxyz",
+];
 
 /// `Ok(())` when Coder would accept `password`, else its exact error text.
 pub fn validate(password: &str) -> Result<(), String> {
@@ -139,7 +145,10 @@ fn entropy_error(password: &str) -> String {
     if hints.is_empty() {
         "insecure password, try using a longer password".to_owned()
     } else {
-        format!("insecure password, try {} or using a longer password", hints.join(", "))
+        format!(
+            "insecure password, try {} or using a longer password",
+            hints.join(", ")
+        )
     }
 }
 
@@ -183,12 +192,18 @@ mod tests {
     #[test]
     fn entropy_is_checked_before_length() {
         assert_eq!(validate(&"a".repeat(65)), Err("insecure password, try including more special characters, using uppercase letters, using numbers or using a longer password".to_owned()));
-        assert_eq!(validate(&"Aa1!".repeat(20)), Err("password must be no more than 64 characters".to_owned()));
+        assert_eq!(
+            validate(&"Aa1!".repeat(20)),
+            Err("password must be no more than 64 characters".to_owned())
+        );
     }
 
     #[test]
     fn sequences_and_repeats_are_shortened() {
-        assert_eq!(remove_more_than_two_repeating("aaaab".chars().collect()), vec!['a', 'a', 'b']);
+        assert_eq!(
+            remove_more_than_two_repeating("aaaab".chars().collect()),
+            vec!['a', 'a', 'b']
+        );
         assert_eq!(reduced_len("abcdef"), 2);
         assert_eq!(reduced_len("qwerty"), 2);
         assert_eq!(reduced_len("fedcba"), 2);

@@ -3,4 +3,4 @@
 mod argon;
 pub mod coder_policy;
 
-pub use argon::{Argon2Params, PasswordHasher, PasswordHashError};
+pub use argon::{Argon2Params, PasswordHashError, PasswordHasher};

@@ -4,7 +4,10 @@
 //! TTL deletion lags, so every expiry is also checked in code.
 
 use super::records::{self, ApiKeyRecord, OrganizationRecord, UserRecord};
-use super::{ApiKeyStore, CounterStore, OrganizationStore, SecretStore, StoreError, StoreResult, UserStore, keys};
+use super::{
+    ApiKeyStore, CounterStore, OrganizationStore, SecretStore, StoreError, StoreResult, UserStore,
+    keys,
+};
 use crate::model::{ApiKey, Organization, User};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -26,7 +29,9 @@ pub struct DynamoStore {
     table: String,
 }
 
-fn backend<E: std::error::Error + 'static>(e: SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>) -> StoreError {
+fn backend<E: std::error::Error + 'static>(
+    e: SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
+) -> StoreError {
     StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
 }
 
@@ -39,7 +44,10 @@ fn n(v: impl ToString) -> AttributeValue {
 }
 
 fn item(pk: &str) -> Item {
-    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(keys::SK_ITEM))])
+    HashMap::from([
+        ("pk".to_owned(), s(pk)),
+        ("sk".to_owned(), s(keys::SK_ITEM)),
+    ])
 }
 
 fn key_of(pk: &str) -> Item {
@@ -86,16 +94,25 @@ fn user_item(user: &User, revision: u64) -> StoreResult<Item> {
 
 fn organization_item(organization: &Organization) -> StoreResult<Item> {
     let mut i = item(&keys::organization(organization.id));
-    i.insert("doc".to_owned(), s(records::encode(&OrganizationRecord::from(organization))?));
+    i.insert(
+        "doc".to_owned(),
+        s(records::encode(&OrganizationRecord::from(organization))?),
+    );
     Ok(i)
 }
 
 fn api_key_item(key: &ApiKey) -> StoreResult<Item> {
     let mut i = item(&keys::api_key(&key.id));
-    i.insert("doc".to_owned(), s(records::encode(&ApiKeyRecord::from(key))?));
+    i.insert(
+        "doc".to_owned(),
+        s(records::encode(&ApiKeyRecord::from(key))?),
+    );
     i.insert("gsi1pk".to_owned(), s(keys::api_keys_of_user(key.user_id)));
     i.insert("gsi1sk".to_owned(), s(&key.id));
-    i.insert("ttl".to_owned(), n((key.expires_at + EXPIRED_KEY_RETENTION).timestamp()));
+    i.insert(
+        "ttl".to_owned(),
+        n((key.expires_at + EXPIRED_KEY_RETENTION).timestamp()),
+    );
     Ok(i)
 }
 
@@ -114,7 +131,10 @@ type Outcomes = Vec<StoreError>;
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self {
+            client,
+            table: table.into(),
+        }
     }
 
     /// A client configured the SDK's way: `AWS_REGION`, `AWS_ENDPOINT_URL`, credentials chain.
@@ -152,15 +172,27 @@ impl DynamoStore {
     }
 
     async fn user_via_marker(&self, marker_pk: &str) -> StoreResult<Option<User>> {
-        let Some(m) = self.get(marker_pk).await? else { return Ok(None) };
-        let target = string(&m, "target").ok_or_else(|| StoreError::Corrupt("marker without target".to_owned()))?;
+        let Some(m) = self.get(marker_pk).await? else {
+            return Ok(None);
+        };
+        let target = string(&m, "target")
+            .ok_or_else(|| StoreError::Corrupt("marker without target".to_owned()))?;
         self.get_doc::<UserRecord, User>(target).await
     }
 
     /// Runs a transaction; a failed condition at position `i` becomes `outcomes[i]`.
-    async fn transact(&self, items: Vec<TransactWriteItem>, mut outcomes: Outcomes) -> StoreResult<()> {
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+        mut outcomes: Outcomes,
+    ) -> StoreResult<()> {
         use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
         match result {
             Ok(_) => Ok(()),
             Err(e) => match e.into_service_error() {
@@ -174,20 +206,34 @@ impl DynamoStore {
                         _ => Err(StoreError::Conflict),
                     }
                 }
-                other => Err(StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string())),
+                other => Err(StoreError::Backend(
+                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
+                )),
             },
         }
     }
 
-    fn organization_puts(&self, organization: &Organization) -> StoreResult<(Vec<TransactWriteItem>, Outcomes)> {
+    fn organization_puts(
+        &self,
+        organization: &Organization,
+    ) -> StoreResult<(Vec<TransactWriteItem>, Outcomes)> {
         let pk = keys::organization(organization.id);
         let mut items = vec![
             put_new(&self.table, organization_item(organization)?)?,
-            put_new(&self.table, marker_item(&keys::organization_name_marker(&organization.name), &pk))?,
+            put_new(
+                &self.table,
+                marker_item(&keys::organization_name_marker(&organization.name), &pk),
+            )?,
         ];
-        let mut outcomes = vec![StoreError::OrganizationNameTaken, StoreError::OrganizationNameTaken];
+        let mut outcomes = vec![
+            StoreError::OrganizationNameTaken,
+            StoreError::OrganizationNameTaken,
+        ];
         if organization.is_default {
-            items.push(put_new(&self.table, marker_item(keys::DEFAULT_ORGANIZATION, &pk))?);
+            items.push(put_new(
+                &self.table,
+                marker_item(keys::DEFAULT_ORGANIZATION, &pk),
+            )?);
             outcomes.push(StoreError::Conflict);
         }
         Ok((items, outcomes))
@@ -197,11 +243,21 @@ impl DynamoStore {
         let pk = keys::user(user.id);
         Ok((
             vec![
-                put_new(&self.table, marker_item(&keys::email_marker(&user.email_key()), &pk))?,
-                put_new(&self.table, marker_item(&keys::username_marker(&user.username_key()), &pk))?,
+                put_new(
+                    &self.table,
+                    marker_item(&keys::email_marker(&user.email_key()), &pk),
+                )?,
+                put_new(
+                    &self.table,
+                    marker_item(&keys::username_marker(&user.username_key()), &pk),
+                )?,
                 put_new(&self.table, user_item(user, 1)?)?,
             ],
-            vec![StoreError::EmailTaken, StoreError::UsernameTaken, StoreError::Conflict],
+            vec![
+                StoreError::EmailTaken,
+                StoreError::UsernameTaken,
+                StoreError::Conflict,
+            ],
         ))
     }
 }
@@ -209,7 +265,10 @@ impl DynamoStore {
 #[async_trait]
 impl UserStore for DynamoStore {
     async fn create_first_user(&self, user: &User, organization: &Organization) -> StoreResult<()> {
-        let mut items = vec![put_new(&self.table, marker_item(keys::FIRST_USER, &keys::user(user.id)))?];
+        let mut items = vec![put_new(
+            &self.table,
+            marker_item(keys::FIRST_USER, &keys::user(user.id)),
+        )?];
         let mut outcomes = vec![StoreError::FirstUserExists];
         let (org_items, org_outcomes) = self.organization_puts(organization)?;
         let (user_items, user_outcomes) = self.user_puts(user)?;
@@ -234,11 +293,15 @@ impl UserStore for DynamoStore {
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        self.user_via_marker(&keys::email_marker(&crate::model::user_keys::email(email))).await
+        self.user_via_marker(&keys::email_marker(&crate::model::user_keys::email(email)))
+            .await
     }
 
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
-        self.user_via_marker(&keys::username_marker(&crate::model::user_keys::username(username))).await
+        self.user_via_marker(&keys::username_marker(&crate::model::user_keys::username(
+            username,
+        )))
+        .await
     }
 
     async fn update_user(&self, user: &User) -> StoreResult<u64> {
@@ -259,7 +322,9 @@ impl UserStore for DynamoStore {
             Ok(_) => Ok(next),
             Err(e) => match e.into_service_error() {
                 PutItemError::ConditionalCheckFailedException(_) => Err(StoreError::Conflict),
-                other => Err(StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string())),
+                other => Err(StoreError::Backend(
+                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
+                )),
             },
         }
     }
@@ -273,13 +338,18 @@ impl OrganizationStore for DynamoStore {
     }
 
     async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>> {
-        self.get_doc::<OrganizationRecord, Organization>(&keys::organization(id)).await
+        self.get_doc::<OrganizationRecord, Organization>(&keys::organization(id))
+            .await
     }
 
     async fn default_organization(&self) -> StoreResult<Option<Organization>> {
-        let Some(m) = self.get(keys::DEFAULT_ORGANIZATION).await? else { return Ok(None) };
-        let target = string(&m, "target").ok_or_else(|| StoreError::Corrupt("marker without target".to_owned()))?;
-        self.get_doc::<OrganizationRecord, Organization>(target).await
+        let Some(m) = self.get(keys::DEFAULT_ORGANIZATION).await? else {
+            return Ok(None);
+        };
+        let target = string(&m, "target")
+            .ok_or_else(|| StoreError::Corrupt("marker without target".to_owned()))?;
+        self.get_doc::<OrganizationRecord, Organization>(target)
+            .await
     }
 }
 
@@ -299,13 +369,16 @@ impl ApiKeyStore for DynamoStore {
             Ok(_) => Ok(()),
             Err(e) => match e.into_service_error() {
                 PutItemError::ConditionalCheckFailedException(_) => Err(StoreError::Conflict),
-                other => Err(StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string())),
+                other => Err(StoreError::Backend(
+                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
+                )),
             },
         }
     }
 
     async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>> {
-        self.get_doc::<ApiKeyRecord, ApiKey>(&keys::api_key(id)).await
+        self.get_doc::<ApiKeyRecord, ApiKey>(&keys::api_key(id))
+            .await
     }
 
     async fn touch_api_key(&self, key: &ApiKey) -> StoreResult<()> {
@@ -323,7 +396,9 @@ impl ApiKeyStore for DynamoStore {
             Ok(_) => Ok(()),
             Err(e) => match e.into_service_error() {
                 PutItemError::ConditionalCheckFailedException(_) => Ok(()),
-                other => Err(StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string())),
+                other => Err(StoreError::Backend(
+                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
+                )),
             },
         }
     }
@@ -376,9 +451,17 @@ impl ApiKeyStore for DynamoStore {
 #[async_trait]
 impl CounterStore for DynamoStore {
     async fn counter(&self, key: &str, now: DateTime<Utc>) -> StoreResult<u64> {
-        let Some(i) = self.get(&keys::counter(key)).await? else { return Ok(0) };
+        let Some(i) = self.get(&keys::counter(key)).await? else {
+            return Ok(0);
+        };
         let live = number(&i, "expires_at").is_some_and(|e| e > now.timestamp());
-        Ok(if live { number(&i, "count").and_then(|c| u64::try_from(c).ok()).unwrap_or(0) } else { 0 })
+        Ok(if live {
+            number(&i, "count")
+                .and_then(|c| u64::try_from(c).ok())
+                .unwrap_or(0)
+        } else {
+            0
+        })
     }
 
     async fn increment_below(
@@ -396,7 +479,9 @@ impl CounterStore for DynamoStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_of(&pk)))
-            .update_expression("ADD #c :one SET #e = if_not_exists(#e, :exp), #t = if_not_exists(#t, :exp)")
+            .update_expression(
+                "ADD #c :one SET #e = if_not_exists(#e, :exp), #t = if_not_exists(#t, :exp)",
+            )
             .condition_expression("attribute_not_exists(pk) OR (#c < :ceiling AND #e > :now)")
             .expression_attribute_names("#c", "count")
             .expression_attribute_names("#e", "expires_at")
@@ -410,12 +495,20 @@ impl CounterStore for DynamoStore {
             .await;
         match added {
             Ok(out) => {
-                let count = out.attributes.as_ref().and_then(|a| number(a, "count")).unwrap_or(1);
+                let count = out
+                    .attributes
+                    .as_ref()
+                    .and_then(|a| number(a, "count"))
+                    .unwrap_or(1);
                 return Ok(Some(u64::try_from(count).unwrap_or(1)));
             }
             Err(e) => match e.into_service_error() {
                 UpdateItemError::ConditionalCheckFailedException(_) => {}
-                other => return Err(StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string())),
+                other => {
+                    return Err(StoreError::Backend(
+                        aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
+                    ));
+                }
             },
         }
         if ceiling == 0 {
@@ -439,7 +532,9 @@ impl CounterStore for DynamoStore {
             Ok(_) => Ok(Some(1)),
             Err(e) => match e.into_service_error() {
                 PutItemError::ConditionalCheckFailedException(_) => Ok(None),
-                other => Err(StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string())),
+                other => Err(StoreError::Backend(
+                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
+                )),
             },
         }
     }
@@ -464,7 +559,11 @@ impl SecretStore for DynamoStore {
             Ok(_) => return Ok(candidate.to_vec()),
             Err(e) => match e.into_service_error() {
                 PutItemError::ConditionalCheckFailedException(_) => {}
-                other => return Err(StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string())),
+                other => {
+                    return Err(StoreError::Backend(
+                        aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
+                    ));
+                }
             },
         }
         match self.get(&pk).await?.and_then(|i| i.get("value").cloned()) {

@@ -2,8 +2,13 @@
 //! transactions, so every check-then-write below (uniqueness, revisions, counters) is atomic, and
 //! a transaction that returns an error is dropped uncommitted: no partial writes.
 
-use super::records::{self, ApiKeyRecord, CounterRecord, MarkerRecord, OrganizationRecord, UserRecord};
-use super::{ApiKeyStore, CounterStore, OrganizationStore, SecretStore, StoreError, StoreResult, UserStore, keys};
+use super::records::{
+    self, ApiKeyRecord, CounterRecord, MarkerRecord, OrganizationRecord, UserRecord,
+};
+use super::{
+    ApiKeyStore, CounterStore, OrganizationStore, SecretStore, StoreError, StoreResult, UserStore,
+    keys,
+};
 use crate::model::{ApiKey, Organization, User};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -62,7 +67,9 @@ impl EmbeddedStore {
 
     async fn read<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&redb::ReadOnlyTable<&'static str, &'static [u8]>) -> StoreResult<T> + Send + 'static,
+        work: impl FnOnce(&redb::ReadOnlyTable<&'static str, &'static [u8]>) -> StoreResult<T>
+        + Send
+        + 'static,
     ) -> StoreResult<T> {
         let db = Arc::clone(&self.db);
         tokio::task::spawn_blocking(move || {
@@ -75,7 +82,10 @@ impl EmbeddedStore {
     }
 }
 
-fn get(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> StoreResult<Option<Vec<u8>>> {
+fn get(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> StoreResult<Option<Vec<u8>>> {
     Ok(table.get(key).map_err(backend)?.map(|v| v.value().to_vec()))
 }
 
@@ -89,7 +99,10 @@ fn exists(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) ->
 }
 
 fn marker(target: &str) -> StoreResult<Vec<u8>> {
-    Ok(records::encode(&MarkerRecord { target: target.to_owned() })?.into_bytes())
+    Ok(records::encode(&MarkerRecord {
+        target: target.to_owned(),
+    })?
+    .into_bytes())
 }
 
 fn user_from(bytes: &[u8]) -> StoreResult<User> {
@@ -100,8 +113,11 @@ fn user_via_marker(
     table: &impl ReadableTable<&'static str, &'static [u8]>,
     marker_key: &str,
 ) -> StoreResult<Option<User>> {
-    let Some(m) = get(table, marker_key)? else { return Ok(None) };
-    let m: MarkerRecord = serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let Some(m) = get(table, marker_key)? else {
+        return Ok(None);
+    };
+    let m: MarkerRecord =
+        serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     get(table, &m.target)?.map(|b| user_from(&b)).transpose()
 }
 
@@ -132,7 +148,11 @@ fn insert_organization(table: &mut Table<'_>, organization: &Organization) -> St
     if exists(table, &name)? || exists(table, &pk)? {
         return Err(StoreError::OrganizationNameTaken);
     }
-    put(table, &pk, records::encode(&OrganizationRecord::from(organization))?.as_bytes())?;
+    put(
+        table,
+        &pk,
+        records::encode(&OrganizationRecord::from(organization))?.as_bytes(),
+    )?;
     put(table, &name, &marker(&pk)?)?;
     if organization.is_default {
         if exists(table, keys::DEFAULT_ORGANIZATION)? {
@@ -147,12 +167,18 @@ fn user_key_index(user_id: Uuid, key_id: &str) -> String {
     format!("{}#{key_id}", keys::api_keys_of_user(user_id))
 }
 
-fn key_ids_of_user(table: &impl ReadableTable<&'static str, &'static [u8]>, user_id: Uuid) -> StoreResult<Vec<String>> {
+fn key_ids_of_user(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    user_id: Uuid,
+) -> StoreResult<Vec<String>> {
     let prefix = format!("{}#", keys::api_keys_of_user(user_id));
     // '$' sorts right after '#', so this range holds exactly the keys with the prefix.
     let end = format!("{}$", keys::api_keys_of_user(user_id));
     let mut ids = Vec::new();
-    for entry in table.range(prefix.as_str()..end.as_str()).map_err(backend)? {
+    for entry in table
+        .range(prefix.as_str()..end.as_str())
+        .map_err(backend)?
+    {
         let (k, _) = entry.map_err(backend)?;
         if let Some(id) = k.value().strip_prefix(&prefix) {
             ids.push(id.to_owned());
@@ -186,7 +212,8 @@ impl UserStore for EmbeddedStore {
     }
 
     async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<User>> {
-        self.read(move |t| get(t, &keys::user(id))?.map(|b| user_from(&b)).transpose()).await
+        self.read(move |t| get(t, &keys::user(id))?.map(|b| user_from(&b)).transpose())
+            .await
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
@@ -203,7 +230,10 @@ impl UserStore for EmbeddedStore {
         let user = user.clone();
         self.write(move |t| {
             let pk = keys::user(user.id);
-            let current = get(t, &pk)?.map(|b| user_from(&b)).transpose()?.ok_or(StoreError::Conflict)?;
+            let current = get(t, &pk)?
+                .map(|b| user_from(&b))
+                .transpose()?
+                .ok_or(StoreError::Conflict)?;
             if current.revision != user.revision
                 || current.email_key() != user.email_key()
                 || current.username_key() != user.username_key()
@@ -223,21 +253,29 @@ impl UserStore for EmbeddedStore {
 impl OrganizationStore for EmbeddedStore {
     async fn create_organization(&self, organization: &Organization) -> StoreResult<()> {
         let organization = organization.clone();
-        self.write(move |t| insert_organization(t, &organization)).await
+        self.write(move |t| insert_organization(t, &organization))
+            .await
     }
 
     async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>> {
         self.read(move |t| {
-            get(t, &keys::organization(id))?.map(|b| records::decode::<OrganizationRecord, Organization>(&b)).transpose()
+            get(t, &keys::organization(id))?
+                .map(|b| records::decode::<OrganizationRecord, Organization>(&b))
+                .transpose()
         })
         .await
     }
 
     async fn default_organization(&self) -> StoreResult<Option<Organization>> {
         self.read(|t| {
-            let Some(m) = get(t, keys::DEFAULT_ORGANIZATION)? else { return Ok(None) };
-            let m: MarkerRecord = serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            get(t, &m.target)?.map(|b| records::decode::<OrganizationRecord, Organization>(&b)).transpose()
+            let Some(m) = get(t, keys::DEFAULT_ORGANIZATION)? else {
+                return Ok(None);
+            };
+            let m: MarkerRecord =
+                serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            get(t, &m.target)?
+                .map(|b| records::decode::<OrganizationRecord, Organization>(&b))
+                .transpose()
         })
         .await
     }
@@ -252,7 +290,11 @@ impl ApiKeyStore for EmbeddedStore {
             if exists(t, &pk)? {
                 return Err(StoreError::Conflict);
             }
-            put(t, &pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())?;
+            put(
+                t,
+                &pk,
+                records::encode(&ApiKeyRecord::from(&key))?.as_bytes(),
+            )?;
             put(t, &user_key_index(key.user_id, &key.id), b"")
         })
         .await
@@ -260,7 +302,12 @@ impl ApiKeyStore for EmbeddedStore {
 
     async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>> {
         let pk = keys::api_key(id);
-        self.read(move |t| get(t, &pk)?.map(|b| records::decode::<ApiKeyRecord, ApiKey>(&b)).transpose()).await
+        self.read(move |t| {
+            get(t, &pk)?
+                .map(|b| records::decode::<ApiKeyRecord, ApiKey>(&b))
+                .transpose()
+        })
+        .await
     }
 
     async fn touch_api_key(&self, key: &ApiKey) -> StoreResult<()> {
@@ -271,7 +318,11 @@ impl ApiKeyStore for EmbeddedStore {
             if !exists(t, &pk)? {
                 return Ok(());
             }
-            put(t, &pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())
+            put(
+                t,
+                &pk,
+                records::encode(&ApiKeyRecord::from(&key))?.as_bytes(),
+            )
         })
         .await
     }
@@ -279,11 +330,16 @@ impl ApiKeyStore for EmbeddedStore {
     async fn delete_api_key(&self, id: &str) -> StoreResult<()> {
         let pk = keys::api_key(id);
         self.write(move |t| {
-            let Some(bytes) = t.remove(pk.as_str()).map_err(backend)?.map(|v| v.value().to_vec()) else {
+            let Some(bytes) = t
+                .remove(pk.as_str())
+                .map_err(backend)?
+                .map(|v| v.value().to_vec())
+            else {
                 return Ok(());
             };
             let key: ApiKey = records::decode::<ApiKeyRecord, ApiKey>(&bytes)?;
-            t.remove(user_key_index(key.user_id, &key.id).as_str()).map_err(backend)?;
+            t.remove(user_key_index(key.user_id, &key.id).as_str())
+                .map_err(backend)?;
             Ok(())
         })
         .await
@@ -306,7 +362,8 @@ impl ApiKeyStore for EmbeddedStore {
         self.write(move |t| {
             for id in key_ids_of_user(t, user_id)? {
                 t.remove(keys::api_key(&id).as_str()).map_err(backend)?;
-                t.remove(user_key_index(user_id, &id).as_str()).map_err(backend)?;
+                t.remove(user_key_index(user_id, &id).as_str())
+                    .map_err(backend)?;
             }
             Ok(())
         })
@@ -316,7 +373,8 @@ impl ApiKeyStore for EmbeddedStore {
 
 fn live_counter(bytes: Option<Vec<u8>>, now: DateTime<Utc>) -> StoreResult<u64> {
     let Some(bytes) = bytes else { return Ok(0) };
-    let c: CounterRecord = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let c: CounterRecord =
+        serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(if c.expires_at > now { c.count } else { 0 })
 }
 
@@ -340,7 +398,10 @@ impl CounterStore for EmbeddedStore {
             if count >= ceiling {
                 return Ok(None);
             }
-            let record = CounterRecord { count: count + 1, expires_at };
+            let record = CounterRecord {
+                count: count + 1,
+                expires_at,
+            };
             put(t, &pk, records::encode(&record)?.as_bytes())?;
             Ok(Some(count + 1))
         })

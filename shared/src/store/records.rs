@@ -1,7 +1,10 @@
 //! Versioned storage records: what is written at rest, converted to and from domain types.
 //! A record carries `v`; readers accept every version they know, writers write the newest.
 
-use crate::model::{ApiKey, ApiKeyScope, BarongLabel, LoginType, OneTimePasscode, Organization, OrganizationMembership, User, UserStatus};
+use crate::model::{
+    ApiKey, ApiKeyScope, BarongLabel, LoginType, OneTimePasscode, Organization,
+    OrganizationMembership, User, UserStatus,
+};
 use crate::store::StoreError;
 use crate::token::SecretHash;
 use chrono::{DateTime, Utc};
@@ -76,7 +79,10 @@ impl TryFrom<UserRecord> for User {
 
     fn try_from(r: UserRecord) -> Result<Self, StoreError> {
         if r.v != USER_RECORD_VERSION {
-            return Err(StoreError::Corrupt(format!("unknown user record version {}", r.v)));
+            return Err(StoreError::Corrupt(format!(
+                "unknown user record version {}",
+                r.v
+            )));
         }
         Ok(Self {
             id: r.id,
@@ -151,10 +157,13 @@ impl TryFrom<ApiKeyRecord> for ApiKey {
 
     fn try_from(r: ApiKeyRecord) -> Result<Self, StoreError> {
         if r.v != API_KEY_RECORD_VERSION {
-            return Err(StoreError::Corrupt(format!("unknown api key record version {}", r.v)));
+            return Err(StoreError::Corrupt(format!(
+                "unknown api key record version {}",
+                r.v
+            )));
         }
-        let hashed_secret =
-            SecretHash::from_hex(&r.hashed_secret).ok_or_else(|| StoreError::Corrupt("api key hash".to_owned()))?;
+        let hashed_secret = SecretHash::from_hex(&r.hashed_secret)
+            .ok_or_else(|| StoreError::Corrupt("api key hash".to_owned()))?;
         Ok(Self {
             id: r.id,
             hashed_secret,
@@ -182,7 +191,10 @@ pub struct OrganizationRecord {
 
 impl From<&Organization> for OrganizationRecord {
     fn from(o: &Organization) -> Self {
-        Self { v: ORGANIZATION_RECORD_VERSION, organization: o.clone() }
+        Self {
+            v: ORGANIZATION_RECORD_VERSION,
+            organization: o.clone(),
+        }
     }
 }
 
@@ -191,7 +203,10 @@ impl TryFrom<OrganizationRecord> for Organization {
 
     fn try_from(r: OrganizationRecord) -> Result<Self, StoreError> {
         if r.v != ORGANIZATION_RECORD_VERSION {
-            return Err(StoreError::Corrupt(format!("unknown organization record version {}", r.v)));
+            return Err(StoreError::Corrupt(format!(
+                "unknown organization record version {}",
+                r.v
+            )));
         }
         Ok(r.organization)
     }
@@ -203,7 +218,9 @@ pub fn encode<T: Serialize>(record: &T) -> Result<String, StoreError> {
 }
 
 /// A record from JSON text, converted to its domain type.
-pub fn decode<R: for<'de> Deserialize<'de>, T: TryFrom<R, Error = StoreError>>(text: &[u8]) -> Result<T, StoreError> {
+pub fn decode<R: for<'de> Deserialize<'de>, T: TryFrom<R, Error = StoreError>>(
+    text: &[u8],
+) -> Result<T, StoreError> {
     let record: R = serde_json::from_slice(text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     T::try_from(record)
 }

@@ -27,12 +27,26 @@ pub async fn convert_login(
     let CoderJson(req) = CoderJson::<ConvertLoginRequest>::from_request(request, &state).await?;
     let to = match LoginType::parse(&req.to_type) {
         Some(t @ (LoginType::Github | LoginType::Oidc)) => t,
-        Some(_) => return Err(CoderError::bad_request(format!("Cannot convert to login type \"{}\".", req.to_type))),
-        None => return Err(CoderError::bad_request(format!("Unknown login type \"{}\".", req.to_type))),
+        Some(_) => {
+            return Err(CoderError::bad_request(format!(
+                "Cannot convert to login type \"{}\".",
+                req.to_type
+            )));
+        }
+        None => {
+            return Err(CoderError::bad_request(format!(
+                "Unknown login type \"{}\".",
+                req.to_type
+            )));
+        }
     };
-    let user = login::check_password(&state, Some(target), &req.password).await.map_err(coder_login_error)?;
+    let user = login::check_password(&state, Some(target), &req.password)
+        .await
+        .map_err(coder_login_error)?;
     if user.login_type != LoginType::Password {
-        return Err(CoderError::bad_request("User account must have password based authentication."));
+        return Err(CoderError::bad_request(
+            "User account must have password based authentication.",
+        ));
     }
     let grant = convert::start(&state, &user, to).await?;
     let cookie = SetCookie {
@@ -49,5 +63,8 @@ pub async fn convert_login(
         "to_type": to.as_str(),
         "user_id": user.id.to_string(),
     });
-    Ok(set_cookie(write_json(StatusCode::CREATED, &body), &cookie.render()))
+    Ok(set_cookie(
+        write_json(StatusCode::CREATED, &body),
+        &cookie.render(),
+    ))
 }

@@ -9,11 +9,16 @@ use gatehouse::http::coder_session::CoderSession;
 use gatehouse::model::{LoginType, OrganizationMembership, User, UserStatus};
 use gatehouse::password::coder_policy;
 use gatehouse::store::StoreError;
-use gatehouse::wire::coder::{CoderError, CreateUserRequestWithOrgs, Response, UserJson, write_json};
+use gatehouse::wire::coder::{
+    CoderError, CreateUserRequestWithOrgs, Response, UserJson, write_json,
+};
 use uuid::Uuid;
 
 fn conflict() -> CoderError {
-    CoderError::new(StatusCode::CONFLICT, Response::message("User already exists."))
+    CoderError::new(
+        StatusCode::CONFLICT,
+        Response::message("User already exists."),
+    )
 }
 
 /// `POST /api/v2/users`: an owner or user-admin creates a user (dormant unless told otherwise).
@@ -27,8 +32,13 @@ pub async fn create_user(
     if !site_allows(&s.user, UserAction::Create) {
         return Err(CoderError::forbidden());
     }
-    let CoderJson(req) = CoderJson::<CreateUserRequestWithOrgs>::from_request(request, &state).await?;
-    let login_type_text = if req.login_type.is_empty() { "password" } else { req.login_type.as_str() };
+    let CoderJson(req) =
+        CoderJson::<CreateUserRequestWithOrgs>::from_request(request, &state).await?;
+    let login_type_text = if req.login_type.is_empty() {
+        "password"
+    } else {
+        req.login_type.as_str()
+    };
     if login_type_text != "password" && !req.password.is_empty() {
         return Err(CoderError::bad_request(format!(
             "Password cannot be set for non-password (\"{login_type_text}\") authentication."
@@ -50,20 +60,31 @@ pub async fn create_user(
                 .with_validation("organization_ids", "Missing values, this cannot be empty"),
         ));
     }
-    if state.store.user_by_email(&req.email).await?.is_some() || state.store.user_by_username(&req.username).await?.is_some() {
+    if state.store.user_by_email(&req.email).await?.is_some()
+        || state.store.user_by_username(&req.username).await?.is_some()
+    {
         return Err(conflict());
     }
     let mut memberships: Vec<OrganizationMembership> = Vec::new();
     for id in &req.organization_ids {
-        let id = if id.is_nil() { default_organization(&state).await? } else { *id };
+        let id = if id.is_nil() {
+            default_organization(&state).await?
+        } else {
+            *id
+        };
         if state.store.organization_by_id(id).await?.is_none() {
             return Err(CoderError::new(
                 StatusCode::NOT_FOUND,
-                Response::message(format!("Organization does not exist with the provided id \"{id}\".")),
+                Response::message(format!(
+                    "Organization does not exist with the provided id \"{id}\"."
+                )),
             ));
         }
         if !memberships.iter().any(|m| m.organization_id == id) {
-            memberships.push(OrganizationMembership { organization_id: id, roles: Vec::new() });
+            memberships.push(OrganizationMembership {
+                organization_id: id,
+                roles: Vec::new(),
+            });
         }
     }
     let login_type = match login_type_text {
@@ -78,7 +99,11 @@ pub async fn create_user(
         }
         "none" => LoginType::None,
         "github" => LoginType::Github,
-        "oidc" => return Err(CoderError::bad_request("You must configure OIDC before creating OIDC users.")),
+        "oidc" => {
+            return Err(CoderError::bad_request(
+                "You must configure OIDC before creating OIDC users.",
+            ));
+        }
         other => {
             return Err(CoderError::bad_request(format!(
                 "Unsupported login type \"{other}\" for manually creating new users."
@@ -92,7 +117,10 @@ pub async fn create_user(
         Some(other) => {
             return Err(CoderError::new(
                 StatusCode::BAD_REQUEST,
-                Response::message("Validation failed.").with_validation("user_status", format!("Validation failed for tag \"oneof\" with value: \"{other}\"")),
+                Response::message("Validation failed.").with_validation(
+                    "user_status",
+                    format!("Validation failed for tag \"oneof\" with value: \"{other}\""),
+                ),
             ));
         }
     };
@@ -102,7 +130,13 @@ pub async fn create_user(
     user.status = status;
     user.memberships = memberships;
     if login_type == LoginType::Password {
-        user.hashed_password = Some(state.hasher.hash(&req.password).await.map_err(|e| CoderError::internal(&e))?);
+        user.hashed_password = Some(
+            state
+                .hasher
+                .hash(&req.password)
+                .await
+                .map_err(|e| CoderError::internal(&e))?,
+        );
     }
     match state.store.create_user(&user).await {
         Ok(()) => Ok(write_json(StatusCode::CREATED, &UserJson::from(&user))),

@@ -13,14 +13,23 @@ use serde_json::json;
 /// `GET /api/v2/users/first`: 200 once the first user exists, else 404.
 pub async fn first_user_exists(State(state): State<AppState>) -> Result<HttpResponse, CoderError> {
     Ok(if state.store.first_user_exists().await? {
-        write_json(StatusCode::OK, &Response::message("The initial user has already been created!"))
+        write_json(
+            StatusCode::OK,
+            &Response::message("The initial user has already been created!"),
+        )
     } else {
-        write_json(StatusCode::NOT_FOUND, &Response::message("The initial user has not been created!"))
+        write_json(
+            StatusCode::NOT_FOUND,
+            &Response::message("The initial user has not been created!"),
+        )
     })
 }
 
 fn already_created() -> CoderError {
-    CoderError::new(StatusCode::CONFLICT, Response::message("The initial user has already been created."))
+    CoderError::new(
+        StatusCode::CONFLICT,
+        Response::message("The initial user has already been created."),
+    )
 }
 
 /// `POST /api/v2/users/first`: the first user becomes `owner` of the deployment and a member of
@@ -52,8 +61,17 @@ pub async fn create_first_user(
     user.name = req.name;
     user.status = UserStatus::Active;
     user.roles = vec!["owner".to_owned()];
-    user.memberships = vec![OrganizationMembership { organization_id: organization.id, roles: Vec::new() }];
-    user.hashed_password = Some(state.hasher.hash(&req.password).await.map_err(|e| CoderError::internal(&e))?);
+    user.memberships = vec![OrganizationMembership {
+        organization_id: organization.id,
+        roles: Vec::new(),
+    }];
+    user.hashed_password = Some(
+        state
+            .hasher
+            .hash(&req.password)
+            .await
+            .map_err(|e| CoderError::internal(&e))?,
+    );
     match state.store.create_first_user(&user, &organization).await {
         Ok(()) => Ok(write_json(
             StatusCode::CREATED,

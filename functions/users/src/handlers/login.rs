@@ -19,11 +19,16 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     CoderJson(req): CoderJson<LoginWithPasswordRequest>,
 ) -> Result<Response, CoderError> {
-    let user = login::password_login(&state, &req.email, &req.password).await.map_err(coder_login_error)?;
+    let user = login::password_login(&state, &req.email, &req.password)
+        .await
+        .map_err(coder_login_error)?;
     let spec = session::KeySpec::login(&state, LoginType::Password);
     let (token, _) = session::issue(&state, &user, spec, ip).await.map_err(|e| {
         tracing::error!(error = %e, "creating a session failed");
-        CoderError::new(StatusCode::INTERNAL_SERVER_ERROR, gatehouse::wire::coder::Response::message("Failed to create API key."))
+        CoderError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            gatehouse::wire::coder::Response::message("Failed to create API key."),
+        )
     })?;
     let cookie = SetCookie {
         name: CODER_SESSION_COOKIE,
@@ -33,5 +38,8 @@ pub async fn login(
         same_site: SameSite::Lax,
         secure: state.settings.secure_cookies(),
     };
-    Ok(set_cookie(write_json(StatusCode::CREATED, &json!({ "session_token": token })), &cookie.render()))
+    Ok(set_cookie(
+        write_json(StatusCode::CREATED, &json!({ "session_token": token })),
+        &cookie.render(),
+    ))
 }

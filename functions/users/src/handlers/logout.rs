@@ -9,8 +9,14 @@ use gatehouse::http::credentials::CODER_SESSION_COOKIE;
 use gatehouse::wire::coder::{CoderError, write_json};
 
 /// `POST /api/v2/users/logout`: ends this session only, and expires the cookie.
-pub async fn logout(State(state): State<AppState>, CoderSession(s): CoderSession) -> Result<Response, CoderError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    CoderSession(s): CoderSession,
+) -> Result<Response, CoderError> {
     session::revoke(&state, &s.key.id).await?;
     let body = gatehouse::wire::coder::Response::message("Logged out!");
-    Ok(set_cookie(write_json(StatusCode::OK, &body), &format!("{CODER_SESSION_COOKIE}=; Path=/; Max-Age=0")))
+    Ok(set_cookie(
+        write_json(StatusCode::OK, &body),
+        &format!("{CODER_SESSION_COOKIE}=; Path=/; Max-Age=0"),
+    ))
 }

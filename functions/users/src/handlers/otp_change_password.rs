@@ -9,11 +9,16 @@ use gatehouse::password::coder_policy;
 use gatehouse::wire::coder::{ChangePasswordWithOneTimePasscodeRequest, CoderError, Response};
 
 /// `POST /api/v2/users/otp/change-password`: 204 on success; every session of the user ends.
-pub async fn change_password(State(state): State<AppState>, request: Request) -> Result<HttpResponse, CoderError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<HttpResponse, CoderError> {
     if state.settings.password_auth_disabled {
         return Err(password_auth_disabled());
     }
-    let CoderJson(req) = CoderJson::<ChangePasswordWithOneTimePasscodeRequest>::from_request(request, &state).await?;
+    let CoderJson(req) =
+        CoderJson::<ChangePasswordWithOneTimePasscodeRequest>::from_request(request, &state)
+            .await?;
     if let Err(detail) = coder_policy::validate(&req.password) {
         return Err(CoderError::new(
             StatusCode::BAD_REQUEST,
@@ -22,8 +27,12 @@ pub async fn change_password(State(state): State<AppState>, request: Request) ->
     }
     match otp::change_password(&state, &req.email, &req.one_time_passcode, &req.password).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(PasscodeChangeError::Incorrect) => Err(CoderError::bad_request("Incorrect email or one-time passcode.")),
-        Err(PasscodeChangeError::SameAsOld) => Err(CoderError::bad_request("New password cannot match old password.")),
+        Err(PasscodeChangeError::Incorrect) => Err(CoderError::bad_request(
+            "Incorrect email or one-time passcode.",
+        )),
+        Err(PasscodeChangeError::SameAsOld) => Err(CoderError::bad_request(
+            "New password cannot match old password.",
+        )),
         Err(PasscodeChangeError::Internal(e)) => Err(CoderError::internal(&e)),
     }
 }

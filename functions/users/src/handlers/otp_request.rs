@@ -10,12 +10,16 @@ use gatehouse::wire::coder::{CoderError, RequestOneTimePasscodeRequest};
 /// `POST /api/v2/users/otp/request`: 204 whether or not the email is known; a code is mailed
 /// only to a known one. The response takes at least the configured floor, so the mail send does
 /// not reveal which case it was.
-pub async fn request_passcode(State(state): State<AppState>, request: Request) -> Result<Response, CoderError> {
+pub async fn request_passcode(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, CoderError> {
     if state.settings.password_auth_disabled {
         return Err(password_auth_disabled());
     }
     let started = tokio::time::Instant::now();
-    let CoderJson(req) = CoderJson::<RequestOneTimePasscodeRequest>::from_request(request, &state).await?;
+    let CoderJson(req) =
+        CoderJson::<RequestOneTimePasscodeRequest>::from_request(request, &state).await?;
     if let Err(e) = otp::request_passcode(&state, &req.email).await {
         tracing::error!(error = %e, "one-time passcode request failed");
     }

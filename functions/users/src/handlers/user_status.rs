@@ -28,7 +28,12 @@ pub async fn activate(
     set_status(&state, &s, &param, UserStatus::Active).await
 }
 
-async fn set_status(state: &AppState, s: &Session, param: &str, status: UserStatus) -> Result<HttpResponse, CoderError> {
+async fn set_status(
+    state: &AppState,
+    s: &Session,
+    param: &str,
+    status: UserStatus,
+) -> Result<HttpResponse, CoderError> {
     let mut target = user_param::resolve_readable(state, &s.user, param).await?;
     if !site_allows(&s.user, UserAction::Update) {
         return Err(CoderError::forbidden());
@@ -52,13 +57,20 @@ async fn set_status(state: &AppState, s: &Session, param: &str, status: UserStat
                 return Ok(write_json(StatusCode::OK, &UserJson::from(&target)));
             }
             Err(StoreError::Conflict) => {
-                target = state.store.user_by_id(target.id).await?.ok_or_else(CoderError::not_found)?;
+                target = state
+                    .store
+                    .user_by_id(target.id)
+                    .await?
+                    .ok_or_else(CoderError::not_found)?;
             }
             Err(e) => return Err(e.into()),
         }
     }
     Err(CoderError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
-        Response::message(format!("Internal error updating user's status to \"{}\".", status.as_str())),
+        Response::message(format!(
+            "Internal error updating user's status to \"{}\".",
+            status.as_str()
+        )),
     ))
 }

@@ -11,5 +11,8 @@ pub async fn validate_password(CoderJson(req): CoderJson<ValidateUserPasswordReq
         Ok(()) => (true, String::new()),
         Err(details) => (false, details),
     };
-    write_json(StatusCode::OK, &json!({ "valid": valid, "details": details }))
+    write_json(
+        StatusCode::OK,
+        &json!({ "valid": valid, "details": details }),
+    )
 }

@@ -48,7 +48,11 @@ impl<'a> GoObject<'a> {
     pub fn get(&self, name: &str) -> Option<&'a Value> {
         let map = self.map?;
         map.get(name)
-            .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name) || k.to_lowercase() == name).map(|(_, v)| v))
+            .or_else(|| {
+                map.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name) || k.to_lowercase() == name)
+                    .map(|(_, v)| v)
+            })
             .filter(|v| !v.is_null())
     }
 
@@ -118,8 +122,11 @@ impl<'a> GoObject<'a> {
 /// `uuid.Parse` (google/uuid) error texts for the common failures.
 pub fn parse_go_uuid(s: &str) -> Result<Uuid, String> {
     match s.len() {
-        36 | 38 | 41 | 32 => Uuid::parse_str(s.trim_start_matches("urn:uuid:").trim_matches(|c| c == '{' || c == '}'))
-            .map_err(|_| "invalid UUID format".to_owned()),
+        36 | 38 | 41 | 32 => Uuid::parse_str(
+            s.trim_start_matches("urn:uuid:")
+                .trim_matches(|c| c == '{' || c == '}'),
+        )
+        .map_err(|_| "invalid UUID format".to_owned()),
         n => Err(format!("invalid UUID length: {n}")),
     }
 }
@@ -140,7 +147,11 @@ fn syntax_detail(body: &[u8], err: &serde_json::Error) -> String {
         .sum();
     let at = (line_start + err.column().saturating_sub(1)).min(body.len().saturating_sub(1));
     let c = body.get(at).copied().unwrap_or(b' ');
-    let shown = if c.is_ascii_graphic() { format!("'{}'", c as char) } else { format!("'\\x{c:02x}'") };
+    let shown = if c.is_ascii_graphic() {
+        format!("'{}'", c as char)
+    } else {
+        format!("'\\x{c:02x}'")
+    };
     format!("invalid character {shown} looking for beginning of value")
 }
 
@@ -149,14 +160,26 @@ pub fn decode_request<T: GoRequest>(body: &[u8]) -> Result<T, DecodeError> {
     let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
     let value = match stream.next() {
         Some(Ok(v)) => v,
-        Some(Err(e)) => return Err(DecodeError { detail: syntax_detail(body, &e) }),
-        None => return Err(DecodeError { detail: "EOF".to_owned() }),
+        Some(Err(e)) => {
+            return Err(DecodeError {
+                detail: syntax_detail(body, &e),
+            });
+        }
+        None => {
+            return Err(DecodeError {
+                detail: "EOF".to_owned(),
+            });
+        }
     };
     match &value {
         Value::Object(map) => T::from_object(&GoObject::new(Some(map), T::GO_TYPE)),
         Value::Null => T::from_object(&GoObject::new(None, T::GO_TYPE)),
         other => Err(DecodeError {
-            detail: format!("json: cannot unmarshal {} into Go value of type {}", kind(other), T::GO_TYPE),
+            detail: format!(
+                "json: cannot unmarshal {} into Go value of type {}",
+                kind(other),
+                T::GO_TYPE
+            ),
         }),
     }
 }

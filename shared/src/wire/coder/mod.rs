@@ -10,4 +10,4 @@ pub use go_json::{DecodeError, GoObject, GoRequest, decode_request};
 pub use requests::*;
 pub use response::{CoderError, Response, ValidationError, go_time, write_json};
 pub use user::{UserJson, slim_roles};
-pub use validate::{FieldFailure, is_email, is_username, is_user_real_name};
+pub use validate::{FieldFailure, is_email, is_user_real_name, is_username};

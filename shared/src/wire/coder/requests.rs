@@ -17,10 +17,16 @@ pub struct LoginWithPasswordRequest {
 impl GoRequest for LoginWithPasswordRequest {
     const GO_TYPE: &'static str = "codersdk.LoginWithPasswordRequest";
     fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
-        Ok(Self { email: o.string("email")?, password: o.string("password")? })
+        Ok(Self {
+            email: o.string("email")?,
+            password: o.string("password")?,
+        })
     }
     fn validate(&self) -> Vec<FieldFailure> {
-        failures([check("email", &self.email, &["required", "email"]), check("password", &self.password, &["required"])])
+        failures([
+            check("email", &self.email, &["required", "email"]),
+            check("password", &self.password, &["required"]),
+        ])
     }
 }
 
@@ -32,7 +38,9 @@ pub struct RequestOneTimePasscodeRequest {
 impl GoRequest for RequestOneTimePasscodeRequest {
     const GO_TYPE: &'static str = "codersdk.RequestOneTimePasscodeRequest";
     fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
-        Ok(Self { email: o.string("email")? })
+        Ok(Self {
+            email: o.string("email")?,
+        })
     }
     fn validate(&self) -> Vec<FieldFailure> {
         failures([check("email", &self.email, &["required", "email"])])
@@ -72,7 +80,9 @@ pub struct ValidateUserPasswordRequest {
 impl GoRequest for ValidateUserPasswordRequest {
     const GO_TYPE: &'static str = "codersdk.ValidateUserPasswordRequest";
     fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
-        Ok(Self { password: o.string("password")? })
+        Ok(Self {
+            password: o.string("password")?,
+        })
     }
     fn validate(&self) -> Vec<FieldFailure> {
         failures([check("password", &self.password, &["required"])])
@@ -88,10 +98,16 @@ pub struct ConvertLoginRequest {
 impl GoRequest for ConvertLoginRequest {
     const GO_TYPE: &'static str = "codersdk.ConvertLoginRequest";
     fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
-        Ok(Self { to_type: o.string("to_type")?, password: o.string("password")? })
+        Ok(Self {
+            to_type: o.string("to_type")?,
+            password: o.string("password")?,
+        })
     }
     fn validate(&self) -> Vec<FieldFailure> {
-        failures([check("to_type", &self.to_type, &["required"]), check("password", &self.password, &["required"])])
+        failures([
+            check("to_type", &self.to_type, &["required"]),
+            check("password", &self.password, &["required"]),
+        ])
     }
 }
 
@@ -172,25 +188,50 @@ mod tests {
         let r: LoginWithPasswordRequest =
             decode_request(br#"{"EMAIL":"a@b.co","password":"p","extra":1} trailing"#).unwrap();
         assert_eq!(r.email, "a@b.co");
-        assert_eq!(decode_request::<LoginWithPasswordRequest>(b"").unwrap_err().detail, "EOF");
-        assert_eq!(decode_request::<LoginWithPasswordRequest>(b"   ").unwrap_err().detail, "EOF");
-        assert_eq!(decode_request::<LoginWithPasswordRequest>(br#"{"email":"#).unwrap_err().detail, "unexpected EOF");
         assert_eq!(
-            decode_request::<LoginWithPasswordRequest>(br#"{"email":1}"#).unwrap_err().detail,
+            decode_request::<LoginWithPasswordRequest>(b"")
+                .unwrap_err()
+                .detail,
+            "EOF"
+        );
+        assert_eq!(
+            decode_request::<LoginWithPasswordRequest>(b"   ")
+                .unwrap_err()
+                .detail,
+            "EOF"
+        );
+        assert_eq!(
+            decode_request::<LoginWithPasswordRequest>(br#"{"email":"#)
+                .unwrap_err()
+                .detail,
+            "unexpected EOF"
+        );
+        assert_eq!(
+            decode_request::<LoginWithPasswordRequest>(br#"{"email":1}"#)
+                .unwrap_err()
+                .detail,
             "json: cannot unmarshal number into Go struct field LoginWithPasswordRequest.email of type string"
         );
         assert_eq!(
-            decode_request::<LoginWithPasswordRequest>(b"[]").unwrap_err().detail,
+            decode_request::<LoginWithPasswordRequest>(b"[]")
+                .unwrap_err()
+                .detail,
             "json: cannot unmarshal array into Go value of type codersdk.LoginWithPasswordRequest"
         );
         let null: LoginWithPasswordRequest = decode_request(br#"{"email":null}"#).unwrap();
         assert_eq!(null.email, "");
-        assert!(decode_request::<LoginWithPasswordRequest>(b"{x}").unwrap_err().detail.starts_with("invalid character 'x'"));
+        assert!(
+            decode_request::<LoginWithPasswordRequest>(b"{x}")
+                .unwrap_err()
+                .detail
+                .starts_with("invalid character 'x'")
+        );
     }
 
     #[test]
     fn uuid_list_errors() {
-        let e = decode_request::<CreateUserRequestWithOrgs>(br#"{"organization_ids":["abc"]}"#).unwrap_err();
+        let e = decode_request::<CreateUserRequestWithOrgs>(br#"{"organization_ids":["abc"]}"#)
+            .unwrap_err();
         assert_eq!(e.detail, "invalid UUID length: 3");
     }
 }

@@ -23,7 +23,11 @@ pub struct Response {
 
 impl Response {
     pub fn message(message: impl Into<String>) -> Self {
-        Self { message: message.into(), detail: String::new(), validations: Vec::new() }
+        Self {
+            message: message.into(),
+            detail: String::new(),
+            validations: Vec::new(),
+        }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -32,7 +36,10 @@ impl Response {
     }
 
     pub fn with_validation(mut self, field: impl Into<String>, detail: impl Into<String>) -> Self {
-        self.validations.push(ValidationError { field: field.into(), detail: detail.into() });
+        self.validations.push(ValidationError {
+            field: field.into(),
+            detail: detail.into(),
+        });
         self
     }
 }
@@ -45,12 +52,17 @@ pub struct CoderError {
     pub headers: Vec<(header::HeaderName, HeaderValue)>,
 }
 
-pub const SIGNED_OUT: &str = "You are signed out or your session has expired. Please sign in again to continue.";
+pub const SIGNED_OUT: &str =
+    "You are signed out or your session has expired. Please sign in again to continue.";
 pub const INTERNAL_ERROR: &str = "Internal error.";
 
 impl CoderError {
     pub fn new(status: StatusCode, body: Response) -> Self {
-        Self { status, body, headers: Vec::new() }
+        Self {
+            status,
+            body,
+            headers: Vec::new(),
+        }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -58,7 +70,10 @@ impl CoderError {
     }
 
     pub fn signed_out(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, Response::message(SIGNED_OUT).with_detail(detail))
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            Response::message(SIGNED_OUT).with_detail(detail),
+        )
     }
 
     pub fn forbidden() -> Self {
@@ -71,7 +86,10 @@ impl CoderError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, Response::message("Resource not found or you do not have access to this resource"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            Response::message("Resource not found or you do not have access to this resource"),
+        )
     }
 
     pub fn route_not_found() -> Self {
@@ -79,13 +97,19 @@ impl CoderError {
     }
 
     pub fn method_not_allowed() -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, Response::message("Method not allowed."))
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Response::message("Method not allowed."),
+        )
     }
 
     /// A failure that is not the client's fault: fixed body, the cause only in the log.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, Response::message(INTERNAL_ERROR))
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Response::message(INTERNAL_ERROR),
+        )
     }
 
     pub fn with_header(mut self, name: header::HeaderName, value: HeaderValue) -> Self {
@@ -137,9 +161,10 @@ pub fn encode_go_json<T: Serialize>(value: &T) -> Vec<u8> {
 
 pub fn write_json<T: Serialize>(status: StatusCode, value: &T) -> HttpResponse {
     let mut response = (status, encode_go_json(value)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     response
 }
 
@@ -149,7 +174,11 @@ pub fn go_time(t: &DateTime<Utc>) -> String {
     match s.split_once('.') {
         Some((head, frac)) => {
             let digits = frac.trim_end_matches('Z').trim_end_matches('0');
-            if digits.is_empty() { format!("{head}Z") } else { format!("{head}.{digits}Z") }
+            if digits.is_empty() {
+                format!("{head}Z")
+            } else {
+                format!("{head}.{digits}Z")
+            }
         }
         None => s,
     }

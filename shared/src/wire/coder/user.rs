@@ -33,7 +33,11 @@ fn display_name(role: &str) -> &'static str {
 pub fn slim_roles(user: &User) -> Vec<SlimRole> {
     user.roles
         .iter()
-        .map(|r| SlimRole { name: r.clone(), display_name: display_name(r).to_owned(), organization_id: String::new() })
+        .map(|r| SlimRole {
+            name: r.clone(),
+            display_name: display_name(r).to_owned(),
+            organization_id: String::new(),
+        })
         .collect()
 }
 
@@ -68,10 +72,17 @@ impl From<&User> for UserJson {
             email: u.email.clone(),
             created_at: go_time(&u.created_at),
             updated_at: go_time(&u.updated_at),
-            last_seen_at: u.last_seen_at.as_ref().map_or_else(|| GO_ZERO_TIME.to_owned(), go_time),
+            last_seen_at: u
+                .last_seen_at
+                .as_ref()
+                .map_or_else(|| GO_ZERO_TIME.to_owned(), go_time),
             status: u.status.as_str(),
             login_type: u.login_type.as_str(),
-            organization_ids: u.organization_ids().iter().map(ToString::to_string).collect(),
+            organization_ids: u
+                .organization_ids()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             roles: slim_roles(u),
         }
     }

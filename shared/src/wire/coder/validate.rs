@@ -10,11 +10,18 @@ pub struct FieldFailure {
 
 impl FieldFailure {
     pub fn new(field: &'static str, tag: &'static str, value: &str) -> Self {
-        Self { field, tag, value: value.to_owned() }
+        Self {
+            field,
+            tag,
+            value: value.to_owned(),
+        }
     }
 
     pub fn detail(&self) -> String {
-        format!("Validation failed for tag \"{}\" with value: \"{}\"", self.tag, self.value)
+        format!(
+            "Validation failed for tag \"{}\" with value: \"{}\"",
+            self.tag, self.value
+        )
     }
 }
 
@@ -45,26 +52,46 @@ fn is_ucs(c: char) -> bool {
 
 fn is_domain_label(label: &str, top_level: bool) -> bool {
     let chars: Vec<char> = label.chars().collect();
-    let (Some(first), Some(last)) = (chars.first(), chars.last()) else { return false };
-    let edge_ok = |c: &char| if top_level { c.is_ascii_alphabetic() || is_ucs(*c) } else { c.is_ascii_alphanumeric() || is_ucs(*c) };
+    let (Some(first), Some(last)) = (chars.first(), chars.last()) else {
+        return false;
+    };
+    let edge_ok = |c: &char| {
+        if top_level {
+            c.is_ascii_alphabetic() || is_ucs(*c)
+        } else {
+            c.is_ascii_alphanumeric() || is_ucs(*c)
+        }
+    };
     edge_ok(first)
         && edge_ok(last)
-        && chars.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '~') || is_ucs(*c))
+        && chars
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '~') || is_ucs(*c))
 }
 
 /// go-playground's `email`: dot-atom (or quoted) local part, and a dotted domain whose last
 /// label starts and ends with a letter.
 pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
     let local_ok = if local.len() >= 2 && local.starts_with('"') && local.ends_with('"') {
-        local[1..local.len() - 1].chars().all(|c| c != '"' && c != '\\' && !c.is_control())
+        local[1..local.len() - 1]
+            .chars()
+            .all(|c| c != '"' && c != '\\' && !c.is_control())
     } else {
-        !local.is_empty() && local.split('.').all(|part| !part.is_empty() && part.chars().all(is_atext))
+        !local.is_empty()
+            && local
+                .split('.')
+                .all(|part| !part.is_empty() && part.chars().all(is_atext))
     };
     let domain = domain.strip_suffix('.').unwrap_or(domain);
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
-        && labels.iter().enumerate().all(|(i, l)| is_domain_label(l, i == labels.len() - 1));
+        && labels
+            .iter()
+            .enumerate()
+            .all(|(i, l)| is_domain_label(l, i == labels.len() - 1));
     local_ok && domain_ok
 }
 
@@ -75,7 +102,8 @@ pub fn is_username(s: &str) -> bool {
         && s.len() <= 32
         && s != "new"
         && s != "create"
-        && s.split('-').all(|group| !group.is_empty() && group.chars().all(|c| c.is_ascii_alphanumeric()))
+        && s.split('-')
+            .all(|group| !group.is_empty() && group.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// `codersdk.UserRealNameValid`: at most 128 characters, no surrounding whitespace.
@@ -89,10 +117,26 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", "first.last+tag@example.com", "x@sub.example.io", "\"q u\"@example.com", "é@exämple.com"] {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@example.com",
+            "x@sub.example.io",
+            "\"q u\"@example.com",
+            "é@exämple.com",
+        ] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "user", "user@", "@example.com", "a@localhost", "a@b.c1", "a..b@example.com", "a b@example.com", "a@-x.com"] {
+        for bad in [
+            "",
+            "user",
+            "user@",
+            "@example.com",
+            "a@localhost",
+            "a@b.c1",
+            "a..b@example.com",
+            "a b@example.com",
+            "a@-x.com",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }
@@ -102,14 +146,27 @@ mod tests {
         for ok in ["alice", "a-b-c", "A1", &"x".repeat(32)] {
             assert!(is_username(ok), "{ok}");
         }
-        for bad in ["", "-a", "a-", "a--b", "a_b", "new", "create", &"x".repeat(33), "a b"] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "a_b",
+            "new",
+            "create",
+            &"x".repeat(33),
+            "a b",
+        ] {
             assert!(!is_username(bad), "{bad}");
         }
     }
 
     #[test]
     fn first_failing_tag_only() {
-        assert_eq!(check("email", "", &["required", "email"]).map(|f| f.tag), Some("required"));
+        assert_eq!(
+            check("email", "", &["required", "email"]).map(|f| f.tag),
+            Some("required")
+        );
         assert_eq!(
             check("email", "nope", &["required", "email"]).map(|f| f.detail()),
             Some("Validation failed for tag \"email\" with value: \"nope\"".to_owned())
