@@ -1,5 +1,9 @@
 //! argon2id at the configured (default) parameters, and session-token verification.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use gatehouse::password::{Argon2Params, PasswordHasher};

@@ -4,7 +4,14 @@
 //! - `Backend::Moto`: DynamoDB and SES on `moto_server` (`GATEHOUSE_TEST_MOTO_URL`, or a
 //!   `moto_server` started here from the repo's `.venv`), a fresh table per test created from
 //!   `template.yaml`, mail read back from moto's `/moto-api/data.json`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
+// A moto_server started here lives as long as the test process that shares it.
+#![allow(clippy::zombie_processes, clippy::field_reassign_with_default)]
 
 pub mod moto;
 

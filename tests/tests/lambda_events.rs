@@ -1,6 +1,11 @@
 //! Every API Gateway HTTP API event in `events/` goes through the users function's router the
 //! way Lambda delivers it (lambda_http's event parsing), and reaches its handler.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 use gatehouse_tests::{Backend, TestServer};
 use http_body_util::BodyExt;

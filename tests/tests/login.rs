@@ -1,5 +1,10 @@
 //! Coder checklist §9: login.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 use gatehouse_tests::{Backend, STRONG, TestServer, both_stores, unique_email, unique_username};
 use serde_json::json;

@@ -1,5 +1,10 @@
 //! Coder checklist §9: one-time-passcode password reset.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 use gatehouse_tests::{Backend, STRONG, STRONG2, TestServer, both_stores, unique_email};
 use serde_json::json;

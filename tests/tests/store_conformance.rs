@@ -1,5 +1,10 @@
 //! One conformance suite, run against both `Store` implementations.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 use chrono::{Duration, Utc};
 use gatehouse::model::{ApiKey, LoginType, Organization, User};

@@ -1,5 +1,10 @@
 //! Coder checklist §9: using a session token.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 use gatehouse_tests::{Backend, Reply, STRONG, TestServer, both_stores};
 

@@ -1,5 +1,10 @@
 //! The users group's administration endpoints, and bad input everywhere.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 use gatehouse_tests::{
     Backend, Reply, STRONG, TestServer, both_stores, unique_email, unique_username,

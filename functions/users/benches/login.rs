@@ -1,7 +1,11 @@
 //! A full login through the users router on the embedded store (JSON in, argon2id verify,
 //! session written to redb, JSON + cookie out), next to one bare argon2id verify; and an
 //! authenticated `GET /users/me`. Also reports the process's peak RSS afterwards.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 use axum::body::Body;
 use axum::http::Request;

@@ -100,10 +100,10 @@ pub async fn change_password(
     if !matches || now > pending.expires_at {
         return Err(PasscodeChangeError::Incorrect);
     }
-    if let Some(current) = user.hashed_password.as_deref() {
-        if state.hasher.verify(Some(current), new_password).await? {
-            return Err(PasscodeChangeError::SameAsOld);
-        }
+    if let Some(current) = user.hashed_password.as_deref()
+        && state.hasher.verify(Some(current), new_password).await?
+    {
+        return Err(PasscodeChangeError::SameAsOld);
     }
     user.hashed_password = Some(state.hasher.hash(new_password).await?);
     user.one_time_passcode = None;

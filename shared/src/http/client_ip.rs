@@ -11,10 +11,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 pub struct ClientIp(pub IpAddr);
 
 pub fn client_ip(parts: &Parts) -> IpAddr {
-    if let Some(RequestContext::ApiGatewayV2(ctx)) = parts.extensions.get::<RequestContext>() {
-        if let Some(ip) = ctx.http.source_ip.as_deref().and_then(|s| s.parse().ok()) {
-            return ip;
-        }
+    if let Some(RequestContext::ApiGatewayV2(ctx)) = parts.extensions.get::<RequestContext>()
+        && let Some(ip) = ctx.http.source_ip.as_deref().and_then(|s| s.parse().ok())
+    {
+        return ip;
     }
     if let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
         return addr.ip();
