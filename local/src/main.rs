@@ -7,6 +7,7 @@ use axum::middleware::from_fn;
 use axum::routing::get;
 use gatehouse::AppState;
 use gatehouse::config::Settings;
+use gatehouse::http::access_log::access_log;
 use gatehouse::http::coder_surface::{coder_headers, route_not_found};
 use std::net::SocketAddr;
 
@@ -17,6 +18,7 @@ pub fn app(state: AppState) -> Router {
         .merge(gatehouse_users::routes(state))
         .fallback(route_not_found)
         .layer(from_fn(coder_headers))
+        .layer(from_fn(access_log))
 }
 
 async fn shutdown_signal() {

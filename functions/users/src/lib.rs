@@ -10,6 +10,7 @@ use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post, put};
 use gatehouse::AppState;
+use gatehouse::http::access_log::access_log;
 use gatehouse::http::coder_rate_limit::login_rate_limit;
 use gatehouse::http::coder_surface::{coder_headers, method_not_allowed, route_not_found};
 
@@ -62,4 +63,5 @@ pub fn router(state: AppState) -> Router {
     routes(state)
         .fallback(route_not_found)
         .layer(from_fn(coder_headers))
+        .layer(from_fn(access_log))
 }

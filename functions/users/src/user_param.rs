@@ -6,6 +6,8 @@ use gatehouse::AppState;
 use gatehouse::model::User;
 use gatehouse::wire::coder::{CoderError, Response};
 
+const MAX_USERNAME_BYTES: usize = 32;
+
 fn not_existing(param: &str) -> CoderError {
     CoderError::new(
         StatusCode::BAD_REQUEST,
@@ -25,6 +27,8 @@ pub async fn resolve(state: &AppState, caller: &User, param: &str) -> Result<Use
     }
     let found = match uuid::Uuid::parse_str(param) {
         Ok(id) => state.store.user_by_id(id).await?,
+        // No username is longer than 32 characters; don't send a longer one to the store.
+        Err(_) if param.len() > MAX_USERNAME_BYTES => None,
         Err(_) => state.store.user_by_username(param).await?,
     };
     found

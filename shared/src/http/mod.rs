@@ -1,6 +1,7 @@
 //! axum extractors and middleware shared by every endpoint group: request bodies in each
 //! surface's rules, credentials, cookies, the client's address, rate limits.
 
+pub mod access_log;
 pub mod client_ip;
 pub mod coder_json;
 pub mod coder_rate_limit;

@@ -69,9 +69,16 @@ fn is_domain_label(label: &str, top_level: bool) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '~') || is_ucs(*c))
 }
 
+/// Longest address accepted (RFC 3696 errata): longer input is refused as not an email, which
+/// also keeps store keys within DynamoDB's key size.
+const MAX_EMAIL_BYTES: usize = 320;
+
 /// go-playground's `email`: dot-atom (or quoted) local part, and a dotted domain whose last
 /// label starts and ends with a letter.
 pub fn is_email(s: &str) -> bool {
+    if s.len() > MAX_EMAIL_BYTES {
+        return false;
+    }
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
     };
