@@ -76,6 +76,38 @@ fn login(c: &mut Criterion) {
             assert_eq!(r.status(), 201);
         })
     });
+    let user = rt
+        .block_on(state.store.user_by_email("bench@example.com"))
+        .unwrap()
+        .unwrap();
+    group.bench_function("session_insert_only", |b| {
+        b.iter(|| {
+            let spec = gatehouse::auth::session::KeySpec::login(
+                &state,
+                gatehouse::model::LoginType::Password,
+            );
+            rt.block_on(gatehouse::auth::session::issue(
+                &state,
+                &user,
+                spec,
+                std::net::Ipv4Addr::LOCALHOST.into(),
+            ))
+            .unwrap();
+        })
+    });
+    group.bench_function("rate_limit_hit_only", |b| {
+        b.iter(|| {
+            rt.block_on(gatehouse::auth::rate_limit::hit(&state, "bench", u32::MAX))
+                .unwrap()
+        })
+    });
+    group.bench_function("user_by_email_only", |b| {
+        b.iter(|| {
+            rt.block_on(state.store.user_by_email("bench@example.com"))
+                .unwrap()
+                .unwrap()
+        })
+    });
     group.finish();
 
     let r = rt

@@ -12,7 +12,7 @@ use super::{
 use crate::model::{ApiKey, Organization, User};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use redb::{Database, ReadableTable, TableDefinition};
+use redb::{Database, Durability, ReadableTable, TableDefinition};
 use std::path::Path;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -51,9 +51,20 @@ impl EmbeddedStore {
         &self,
         work: impl FnOnce(&mut Table<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
+        self.write_with(Durability::Immediate, work).await
+    }
+
+    /// A write transaction; `Durability::Eventual` skips the fsync, for data whose loss in a
+    /// crash is harmless (rate-limit counters). The next immediate commit persists it too.
+    async fn write_with<T: Send + 'static>(
+        &self,
+        durability: Durability,
+        work: impl FnOnce(&mut Table<'_>) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
         let db = Arc::clone(&self.db);
         tokio::task::spawn_blocking(move || {
-            let txn = db.begin_write().map_err(backend)?;
+            let mut txn = db.begin_write().map_err(backend)?;
+            txn.set_durability(durability);
             let out = {
                 let mut table = txn.open_table(ITEMS).map_err(backend)?;
                 work(&mut table)?
@@ -393,7 +404,7 @@ impl CounterStore for EmbeddedStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<u64>> {
         let pk = keys::counter(key);
-        self.write(move |t| {
+        self.write_with(Durability::Eventual, move |t| {
             let count = live_counter(get(t, &pk)?, now)?;
             if count >= ceiling {
                 return Ok(None);
