@@ -11,6 +11,7 @@ pub mod http;
 pub mod mail;
 pub mod model;
 pub mod password;
+pub mod rbac;
 pub mod state;
 pub mod store;
 pub mod telemetry;

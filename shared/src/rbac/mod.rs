@@ -1,0 +1,22 @@
+//! Coder's RBAC: a pure evaluator (no I/O) over built-in role tables kept as data.
+//!
+//! `authorize(subject, action, object)` follows coderd/rbac/policy.rego (doc era, late 2025):
+//! a site / org / user / org-member vote where a negative permission at a higher level vetoes
+//! the lower ones, ACL lists as a second way in, and the key's scope as a gate on top.
+
+mod catalog;
+mod engine;
+mod roles;
+mod scopes;
+mod subject;
+#[cfg(test)]
+mod tests;
+
+pub use catalog::{ACTIONS, RESOURCES, is_known_action, is_known_resource};
+pub use engine::{AclList, Object, OrgPermissions, Permission, Role, Scope, Subject, authorize};
+pub use roles::{
+    BUILT_IN_ORG_ROLES, BUILT_IN_SITE_ROLES, RoleDefinition, RoleName, can_assign, display_name,
+    is_org_role, is_site_role, org_role, site_role,
+};
+pub use scopes::{EXTERNAL_SCOPES, ScopeError, scope_for, validate_scope_name};
+pub use subject::subject_for;
