@@ -4,7 +4,6 @@
 mod handlers;
 mod login_errors;
 mod permissions;
-mod user_param;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};

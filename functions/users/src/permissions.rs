@@ -1,37 +1,15 @@
-//! Site permissions on the `user` resource, from Coder's built-in role table (rbac/roles.go):
-//! `owner` may do everything; `user-admin` reads, creates and updates users; `auditor` and
-//! `template-admin` read them; every user may read itself.
+//! What a session may do to users, through Coder's RBAC (roles, and the key's scope).
 
+use gatehouse::auth::session::Session;
 use gatehouse::model::User;
+use gatehouse::rbac::Object;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserAction {
-    Read,
-    Create,
-    Update,
+/// May the session create users?
+pub fn can_create_users(s: &Session) -> bool {
+    s.can("create", &Object::any("user"))
 }
 
-const SITE_USER_PERMISSIONS: &[(&str, &[UserAction])] = &[
-    (
-        "owner",
-        &[UserAction::Read, UserAction::Create, UserAction::Update],
-    ),
-    (
-        "user-admin",
-        &[UserAction::Read, UserAction::Create, UserAction::Update],
-    ),
-    ("auditor", &[UserAction::Read]),
-    ("template-admin", &[UserAction::Read]),
-];
-
-/// May `actor` perform `action` on any user?
-pub fn site_allows(actor: &User, action: UserAction) -> bool {
-    SITE_USER_PERMISSIONS
-        .iter()
-        .any(|(role, actions)| actor.has_site_role(role) && actions.contains(&action))
-}
-
-/// May `actor` read `target`?
-pub fn can_read(actor: &User, target: &User) -> bool {
-    actor.id == target.id || site_allows(actor, UserAction::Read)
+/// May the session change `target` (status, roles)?
+pub fn can_update(s: &Session, target: &User) -> bool {
+    s.can("update", &Object::user(target.id))
 }

@@ -1,6 +1,7 @@
 //! Session tokens: issue, authenticate (with sliding refresh), revoke.
 
 use crate::Error;
+use crate::rbac::{Object, Scope, Subject, authorize, subject_for};
 use crate::model::{ApiKey, ApiKeyScope, LoginType, User, UserStatus};
 use crate::state::AppState;
 use crate::store::StoreError;
@@ -8,11 +9,20 @@ use crate::token::{NewSessionToken, TokenShapeError, split_session_token};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use std::net::IpAddr;
 
-/// An authenticated request's principal.
+/// An authenticated request's principal: the user, the key it used, and the RBAC subject
+/// (roles, groups, the key's scope) evaluated once for the request.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub user: User,
     pub key: ApiKey,
+    pub subject: Subject,
+}
+
+impl Session {
+    /// May this session perform `action` on `object`?
+    pub fn can(&self, action: &str, object: &Object) -> bool {
+        authorize(&self.subject, action, object)
+    }
 }
 
 #[derive(Debug)]
@@ -157,7 +167,20 @@ pub async fn authenticate(
     if user.status != UserStatus::Active {
         return Err(SessionError::Inactive(user.status));
     }
-    Ok(Session { user, key })
+    let scopes: Vec<String> = key.scopes.iter().map(|s| s.0.clone()).collect();
+    let subject = subject_for(&user, &scopes).unwrap_or_else(|e| {
+        // Scopes are checked when a key is minted; one that no longer parses grants nothing.
+        tracing::warn!(error = %e, key_id = %key.id, "API key has an unknown scope");
+        let mut subject = subject_for(&user, &[]).unwrap_or_else(|_| Subject {
+            id: user.id.to_string(),
+            roles: Vec::new(),
+            groups: Vec::new(),
+            scope: Scope::default(),
+        });
+        subject.scope = Scope::default();
+        subject
+    });
+    Ok(Session { user, key, subject })
 }
 
 /// Ends one session.

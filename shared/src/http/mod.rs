@@ -7,6 +7,7 @@ pub mod coder_json;
 pub mod coder_rate_limit;
 pub mod coder_session;
 pub mod coder_surface;
+pub mod coder_user_param;
 pub mod cookies;
 pub mod credentials;
 

@@ -19,4 +19,14 @@ pub struct Organization {
 pub struct OrganizationMembership {
     pub organization_id: Uuid,
     pub roles: Vec<String>,
+    #[serde(default)]
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub updated_at: DateTime<Utc>,
+}
+
+impl OrganizationMembership {
+    pub fn new(organization_id: Uuid, now: DateTime<Utc>) -> Self {
+        Self { organization_id, roles: Vec::new(), created_at: now, updated_at: now }
+    }
 }

@@ -10,8 +10,8 @@ fn user(site: &[&str], orgs: &[(Uuid, &[&str])]) -> User {
     u.memberships = orgs
         .iter()
         .map(|(id, roles)| OrganizationMembership {
-            organization_id: *id,
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            ..OrganizationMembership::new(*id, chrono::DateTime::UNIX_EPOCH)
         })
         .collect();
     u

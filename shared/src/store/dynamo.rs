@@ -180,6 +180,12 @@ impl DynamoStore {
         self.get_doc::<UserRecord, User>(target).await
     }
 
+    async fn organization_via_marker(&self, marker_pk: &str) -> StoreResult<Option<Organization>> {
+        let Some(m) = self.get(marker_pk).await? else { return Ok(None) };
+        let target = string(&m, "target").ok_or_else(|| StoreError::Corrupt("marker without target".to_owned()))?;
+        self.get_doc::<OrganizationRecord, Organization>(target).await
+    }
+
     /// Runs a transaction; a failed condition at position `i` becomes `outcomes[i]`.
     async fn transact(
         &self,
@@ -342,38 +348,26 @@ impl OrganizationStore for DynamoStore {
             .await
     }
 
+    async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>> {
+        self.organization_via_marker(&keys::organization_name_marker(name)).await
+    }
+
     async fn default_organization(&self) -> StoreResult<Option<Organization>> {
-        let Some(m) = self.get(keys::DEFAULT_ORGANIZATION).await? else {
-            return Ok(None);
-        };
-        let target = string(&m, "target")
-            .ok_or_else(|| StoreError::Corrupt("marker without target".to_owned()))?;
-        self.get_doc::<OrganizationRecord, Organization>(target)
-            .await
+        self.organization_via_marker(keys::DEFAULT_ORGANIZATION).await
     }
 }
 
 #[async_trait]
 impl ApiKeyStore for DynamoStore {
     async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()> {
-        use aws_sdk_dynamodb::operation::put_item::PutItemError;
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(api_key_item(key)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => match e.into_service_error() {
-                PutItemError::ConditionalCheckFailedException(_) => Err(StoreError::Conflict),
-                other => Err(StoreError::Backend(
-                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
-                )),
-            },
+        let mut items = vec![put_new(&self.table, api_key_item(key)?)?];
+        let mut outcomes = vec![StoreError::Conflict];
+        if !key.token_name.is_empty() {
+            let marker = keys::token_name_marker(key.user_id, &key.token_name);
+            items.push(put_new(&self.table, marker_item(&marker, &keys::api_key(&key.id)))?);
+            outcomes.push(StoreError::TokenNameTaken);
         }
+        self.transact(items, outcomes).await
     }
 
     async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>> {
@@ -404,13 +398,20 @@ impl ApiKeyStore for DynamoStore {
     }
 
     async fn delete_api_key(&self, id: &str) -> StoreResult<()> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key_of(&keys::api_key(id))))
-            .send()
-            .await
-            .map_err(backend)?;
+        let Some(key) = self.api_key(id).await? else { return Ok(()) };
+        let mut pks = vec![keys::api_key(id)];
+        if !key.token_name.is_empty() {
+            pks.push(keys::token_name_marker(key.user_id, &key.token_name));
+        }
+        for pk in pks {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(key_of(&pk)))
+                .send()
+                .await
+                .map_err(backend)?;
+        }
         Ok(())
     }
 

@@ -174,6 +174,28 @@ fn insert_organization(table: &mut Table<'_>, organization: &Organization) -> St
     Ok(())
 }
 
+fn organization_via_marker(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    marker_key: &str,
+) -> StoreResult<Option<Organization>> {
+    let Some(m) = get(table, marker_key)? else { return Ok(None) };
+    let m: MarkerRecord = serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    get(table, &m.target)?.map(|b| records::decode::<OrganizationRecord, Organization>(&b)).transpose()
+}
+
+/// Removes a key, its index entry and its name marker.
+fn remove_api_key(table: &mut Table<'_>, id: &str) -> StoreResult<()> {
+    let Some(bytes) = table.remove(keys::api_key(id).as_str()).map_err(backend)?.map(|v| v.value().to_vec()) else {
+        return Ok(());
+    };
+    let key: ApiKey = records::decode::<ApiKeyRecord, ApiKey>(&bytes)?;
+    table.remove(user_key_index(key.user_id, &key.id).as_str()).map_err(backend)?;
+    if !key.token_name.is_empty() {
+        table.remove(keys::token_name_marker(key.user_id, &key.token_name).as_str()).map_err(backend)?;
+    }
+    Ok(())
+}
+
 fn user_key_index(user_id: Uuid, key_id: &str) -> String {
     format!("{}#{key_id}", keys::api_keys_of_user(user_id))
 }
@@ -277,18 +299,13 @@ impl OrganizationStore for EmbeddedStore {
         .await
     }
 
+    async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>> {
+        let marker = keys::organization_name_marker(name);
+        self.read(move |t| organization_via_marker(t, &marker)).await
+    }
+
     async fn default_organization(&self) -> StoreResult<Option<Organization>> {
-        self.read(|t| {
-            let Some(m) = get(t, keys::DEFAULT_ORGANIZATION)? else {
-                return Ok(None);
-            };
-            let m: MarkerRecord =
-                serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            get(t, &m.target)?
-                .map(|b| records::decode::<OrganizationRecord, Organization>(&b))
-                .transpose()
-        })
-        .await
+        self.read(|t| organization_via_marker(t, keys::DEFAULT_ORGANIZATION)).await
     }
 }
 
@@ -301,11 +318,14 @@ impl ApiKeyStore for EmbeddedStore {
             if exists(t, &pk)? {
                 return Err(StoreError::Conflict);
             }
-            put(
-                t,
-                &pk,
-                records::encode(&ApiKeyRecord::from(&key))?.as_bytes(),
-            )?;
+            if !key.token_name.is_empty() {
+                let name = keys::token_name_marker(key.user_id, &key.token_name);
+                if exists(t, &name)? {
+                    return Err(StoreError::TokenNameTaken);
+                }
+                put(t, &name, &marker(&pk)?)?;
+            }
+            put(t, &pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())?;
             put(t, &user_key_index(key.user_id, &key.id), b"")
         })
         .await
@@ -339,21 +359,8 @@ impl ApiKeyStore for EmbeddedStore {
     }
 
     async fn delete_api_key(&self, id: &str) -> StoreResult<()> {
-        let pk = keys::api_key(id);
-        self.write(move |t| {
-            let Some(bytes) = t
-                .remove(pk.as_str())
-                .map_err(backend)?
-                .map(|v| v.value().to_vec())
-            else {
-                return Ok(());
-            };
-            let key: ApiKey = records::decode::<ApiKeyRecord, ApiKey>(&bytes)?;
-            t.remove(user_key_index(key.user_id, &key.id).as_str())
-                .map_err(backend)?;
-            Ok(())
-        })
-        .await
+        let id = id.to_owned();
+        self.write(move |t| remove_api_key(t, &id)).await
     }
 
     async fn api_keys_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ApiKey>> {
@@ -372,9 +379,7 @@ impl ApiKeyStore for EmbeddedStore {
     async fn delete_api_keys_of_user(&self, user_id: Uuid) -> StoreResult<()> {
         self.write(move |t| {
             for id in key_ids_of_user(t, user_id)? {
-                t.remove(keys::api_key(&id).as_str()).map_err(backend)?;
-                t.remove(user_key_index(user_id, &id).as_str())
-                    .map_err(backend)?;
+                remove_api_key(t, &id)?;
             }
             Ok(())
         })

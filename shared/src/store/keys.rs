@@ -37,6 +37,11 @@ pub fn api_keys_of_user(user_id: Uuid) -> String {
     format!("USERKEYS#{user_id}")
 }
 
+/// Uniqueness of a named token per user.
+pub fn token_name_marker(user_id: Uuid, name: &str) -> String {
+    format!("TOKENNAME#{user_id}#{name}")
+}
+
 pub fn counter(key: &str) -> String {
     format!("COUNTER#{key}")
 }

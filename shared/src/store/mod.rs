@@ -27,6 +27,8 @@ pub enum StoreError {
     FirstUserExists,
     #[error("organization name already in use")]
     OrganizationNameTaken,
+    #[error("the user already has a token with that name")]
+    TokenNameTaken,
     /// The item changed since it was read (optimistic concurrency) or is gone.
     #[error("the item changed concurrently")]
     Conflict,
@@ -59,11 +61,14 @@ pub trait UserStore: Send + Sync {
 pub trait OrganizationStore: Send + Sync {
     async fn create_organization(&self, organization: &Organization) -> StoreResult<()>;
     async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>>;
+    /// Case-insensitive.
+    async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>>;
     async fn default_organization(&self) -> StoreResult<Option<Organization>>;
 }
 
 #[async_trait]
 pub trait ApiKeyStore: Send + Sync {
+    /// Inserts a key; a named key's name stays unique per user (`TokenNameTaken`).
     async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()>;
     async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>>;
     /// Saves a key's usage (sliding expiry, last use) unless it was deleted meanwhile.

@@ -1,6 +1,6 @@
 use crate::handlers::set_cookie;
 use crate::login_errors::coder_login_error;
-use crate::user_param;
+use gatehouse::http::coder_user_param as user_param;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;

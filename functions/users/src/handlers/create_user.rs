@@ -1,4 +1,4 @@
-use crate::permissions::{UserAction, site_allows};
+use crate::permissions::can_create_users;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response as HttpResponse;
@@ -29,7 +29,7 @@ pub async fn create_user(
     CoderSession(s): CoderSession,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
-    if !site_allows(&s.user, UserAction::Create) {
+    if !can_create_users(&s) {
         return Err(CoderError::forbidden());
     }
     let CoderJson(req) =
@@ -81,10 +81,7 @@ pub async fn create_user(
             ));
         }
         if !memberships.iter().any(|m| m.organization_id == id) {
-            memberships.push(OrganizationMembership {
-                organization_id: id,
-                roles: Vec::new(),
-            });
+            memberships.push(OrganizationMembership::new(id, truncate(state.clock.now())));
         }
     }
     let login_type = match login_type_text {

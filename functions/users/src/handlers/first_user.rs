@@ -61,10 +61,7 @@ pub async fn create_first_user(
     user.name = req.name;
     user.status = UserStatus::Active;
     user.roles = vec!["owner".to_owned()];
-    user.memberships = vec![OrganizationMembership {
-        organization_id: organization.id,
-        roles: Vec::new(),
-    }];
+    user.memberships = vec![OrganizationMembership::new(organization.id, now)];
     user.hashed_password = Some(
         state
             .hasher

@@ -1,4 +1,4 @@
-use crate::user_param;
+use gatehouse::http::coder_user_param as user_param;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -12,6 +12,6 @@ pub async fn get_user(
     CoderSession(s): CoderSession,
     Path(param): Path<String>,
 ) -> Result<Response, CoderError> {
-    let user = user_param::resolve_readable(&state, &s.user, &param).await?;
+    let user = user_param::resolve_readable(&state, &s, &param).await?;
     Ok(write_json(StatusCode::OK, &UserJson::from(&user)))
 }

@@ -1,5 +1,5 @@
-use crate::permissions::{UserAction, site_allows};
-use crate::user_param;
+use crate::permissions::can_update;
+use gatehouse::http::coder_user_param as user_param;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response as HttpResponse;
@@ -34,8 +34,8 @@ async fn set_status(
     param: &str,
     status: UserStatus,
 ) -> Result<HttpResponse, CoderError> {
-    let mut target = user_param::resolve_readable(state, &s.user, param).await?;
-    if !site_allows(&s.user, UserAction::Update) {
+    let mut target = user_param::resolve_readable(state, s, param).await?;
+    if !can_update(s, &target) {
         return Err(CoderError::forbidden());
     }
     if status == UserStatus::Suspended {

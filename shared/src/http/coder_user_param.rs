@@ -1,10 +1,11 @@
 //! Coder's `ExtractUserParam`: `{user}` is `me`, a UUID or a username.
 
-use crate::permissions::can_read;
 use axum::http::StatusCode;
-use gatehouse::AppState;
-use gatehouse::model::User;
-use gatehouse::wire::coder::{CoderError, Response};
+use crate::AppState;
+use crate::auth::session::Session;
+use crate::model::User;
+use crate::rbac::Object;
+use crate::wire::coder::{CoderError, Response};
 
 const MAX_USERNAME_BYTES: usize = 32;
 
@@ -39,11 +40,11 @@ pub async fn resolve(state: &AppState, caller: &User, param: &str) -> Result<Use
 /// Resolves `{user}` as the caller sees it: a user it may not read does not exist for it.
 pub async fn resolve_readable(
     state: &AppState,
-    caller: &User,
+    session: &Session,
     param: &str,
 ) -> Result<User, CoderError> {
-    let user = resolve(state, caller, param).await?;
-    if can_read(caller, &user) {
+    let user = resolve(state, &session.user, param).await?;
+    if session.can("read", &Object::user(user.id)) {
         Ok(user)
     } else {
         Err(not_existing(param))
