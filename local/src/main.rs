@@ -2,24 +2,10 @@
 //! unless configured otherwise. Stops cleanly on SIGTERM or Ctrl-C: in-flight requests finish,
 //! every committed write is already durable on disk.
 
-use axum::Router;
-use axum::middleware::from_fn;
-use axum::routing::get;
 use gatehouse::AppState;
 use gatehouse::config::Settings;
-use gatehouse::http::access_log::access_log;
-use gatehouse::http::coder_surface::{coder_headers, route_not_found};
+use gatehouse_local::app;
 use std::net::SocketAddr;
-
-/// Every group's routes at their real paths, plus `GET /healthz`.
-pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .merge(gatehouse_users::routes(state))
-        .fallback(route_not_found)
-        .layer(from_fn(coder_headers))
-        .layer(from_fn(access_log))
-}
 
 async fn shutdown_signal() {
     let ctrl_c = async {

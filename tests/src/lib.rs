@@ -95,7 +95,7 @@ impl TestServer {
         let (store, mailer, dir) = parts(backend, &mut settings).await;
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let state = AppState::new(settings, store, mailer, clock.clone());
-        let app = gatehouse_users::router(state.clone());
+        let app = gatehouse_local::app(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {

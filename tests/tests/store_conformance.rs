@@ -29,6 +29,7 @@ fn org(default: bool) -> Organization {
         name: unique_username("org"),
         display_name: "Org".into(),
         description: String::new(),
+        icon: String::new(),
         is_default: default,
         created_at: Utc::now(),
         updated_at: Utc::now(),

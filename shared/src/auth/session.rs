@@ -1,8 +1,8 @@
 //! Session tokens: issue, authenticate (with sliding refresh), revoke.
 
 use crate::Error;
-use crate::rbac::{Object, Scope, Subject, authorize, subject_for};
 use crate::model::{ApiKey, ApiKeyScope, LoginType, User, UserStatus};
+use crate::rbac::{Object, Scope, Subject, authorize, subject_for};
 use crate::state::AppState;
 use crate::store::StoreError;
 use crate::token::{NewSessionToken, TokenShapeError, split_session_token};

@@ -1,11 +1,11 @@
 //! Coder's `ExtractUserParam`: `{user}` is `me`, a UUID or a username.
 
-use axum::http::StatusCode;
 use crate::AppState;
 use crate::auth::session::Session;
 use crate::model::User;
 use crate::rbac::Object;
 use crate::wire::coder::{CoderError, Response};
+use axum::http::StatusCode;
 
 const MAX_USERNAME_BYTES: usize = 32;
 

@@ -8,6 +8,8 @@ pub struct Organization {
     pub name: String,
     pub display_name: String,
     pub description: String,
+    #[serde(default)]
+    pub icon: String,
     pub is_default: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -27,6 +29,11 @@ pub struct OrganizationMembership {
 
 impl OrganizationMembership {
     pub fn new(organization_id: Uuid, now: DateTime<Utc>) -> Self {
-        Self { organization_id, roles: Vec::new(), created_at: now, updated_at: now }
+        Self {
+            organization_id,
+            roles: Vec::new(),
+            created_at: now,
+            updated_at: now,
+        }
     }
 }

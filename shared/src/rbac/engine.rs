@@ -82,22 +82,38 @@ pub struct Object {
 impl Object {
     /// A user, owned by itself (database/modelmethods.go `User.RBACObject`).
     pub fn user(id: uuid::Uuid) -> Self {
-        Self { id: id.to_string(), owner: id.to_string(), resource_type: "user".to_owned(), ..Self::default() }
+        Self {
+            id: id.to_string(),
+            owner: id.to_string(),
+            resource_type: "user".to_owned(),
+            ..Self::default()
+        }
     }
 
     /// Any object of `resource_type` site-wide.
     pub fn any(resource_type: &str) -> Self {
-        Self { resource_type: resource_type.to_owned(), ..Self::default() }
+        Self {
+            resource_type: resource_type.to_owned(),
+            ..Self::default()
+        }
     }
 
     /// An object of `resource_type` inside `organization`.
     pub fn in_org(resource_type: &str, organization: uuid::Uuid) -> Self {
-        Self { resource_type: resource_type.to_owned(), org_owner: organization.to_string(), ..Self::default() }
+        Self {
+            resource_type: resource_type.to_owned(),
+            org_owner: organization.to_string(),
+            ..Self::default()
+        }
     }
 
     /// An object of `resource_type` owned by `owner`, outside any organization.
     pub fn owned_by(resource_type: &str, owner: uuid::Uuid) -> Self {
-        Self { resource_type: resource_type.to_owned(), owner: owner.to_string(), ..Self::default() }
+        Self {
+            resource_type: resource_type.to_owned(),
+            owner: owner.to_string(),
+            ..Self::default()
+        }
     }
 
     pub fn with_id(mut self, id: impl Into<String>) -> Self {

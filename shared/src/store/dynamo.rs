@@ -181,9 +181,13 @@ impl DynamoStore {
     }
 
     async fn organization_via_marker(&self, marker_pk: &str) -> StoreResult<Option<Organization>> {
-        let Some(m) = self.get(marker_pk).await? else { return Ok(None) };
-        let target = string(&m, "target").ok_or_else(|| StoreError::Corrupt("marker without target".to_owned()))?;
-        self.get_doc::<OrganizationRecord, Organization>(target).await
+        let Some(m) = self.get(marker_pk).await? else {
+            return Ok(None);
+        };
+        let target = string(&m, "target")
+            .ok_or_else(|| StoreError::Corrupt("marker without target".to_owned()))?;
+        self.get_doc::<OrganizationRecord, Organization>(target)
+            .await
     }
 
     /// Runs a transaction; a failed condition at position `i` becomes `outcomes[i]`.
@@ -349,11 +353,13 @@ impl OrganizationStore for DynamoStore {
     }
 
     async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>> {
-        self.organization_via_marker(&keys::organization_name_marker(name)).await
+        self.organization_via_marker(&keys::organization_name_marker(name))
+            .await
     }
 
     async fn default_organization(&self) -> StoreResult<Option<Organization>> {
-        self.organization_via_marker(keys::DEFAULT_ORGANIZATION).await
+        self.organization_via_marker(keys::DEFAULT_ORGANIZATION)
+            .await
     }
 }
 
@@ -364,7 +370,10 @@ impl ApiKeyStore for DynamoStore {
         let mut outcomes = vec![StoreError::Conflict];
         if !key.token_name.is_empty() {
             let marker = keys::token_name_marker(key.user_id, &key.token_name);
-            items.push(put_new(&self.table, marker_item(&marker, &keys::api_key(&key.id)))?);
+            items.push(put_new(
+                &self.table,
+                marker_item(&marker, &keys::api_key(&key.id)),
+            )?);
             outcomes.push(StoreError::TokenNameTaken);
         }
         self.transact(items, outcomes).await
@@ -398,7 +407,9 @@ impl ApiKeyStore for DynamoStore {
     }
 
     async fn delete_api_key(&self, id: &str) -> StoreResult<()> {
-        let Some(key) = self.api_key(id).await? else { return Ok(()) };
+        let Some(key) = self.api_key(id).await? else {
+            return Ok(());
+        };
         let mut pks = vec![keys::api_key(id)];
         if !key.token_name.is_empty() {
             pks.push(keys::token_name_marker(key.user_id, &key.token_name));

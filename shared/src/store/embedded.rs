@@ -178,20 +178,33 @@ fn organization_via_marker(
     table: &impl ReadableTable<&'static str, &'static [u8]>,
     marker_key: &str,
 ) -> StoreResult<Option<Organization>> {
-    let Some(m) = get(table, marker_key)? else { return Ok(None) };
-    let m: MarkerRecord = serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    get(table, &m.target)?.map(|b| records::decode::<OrganizationRecord, Organization>(&b)).transpose()
+    let Some(m) = get(table, marker_key)? else {
+        return Ok(None);
+    };
+    let m: MarkerRecord =
+        serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    get(table, &m.target)?
+        .map(|b| records::decode::<OrganizationRecord, Organization>(&b))
+        .transpose()
 }
 
 /// Removes a key, its index entry and its name marker.
 fn remove_api_key(table: &mut Table<'_>, id: &str) -> StoreResult<()> {
-    let Some(bytes) = table.remove(keys::api_key(id).as_str()).map_err(backend)?.map(|v| v.value().to_vec()) else {
+    let Some(bytes) = table
+        .remove(keys::api_key(id).as_str())
+        .map_err(backend)?
+        .map(|v| v.value().to_vec())
+    else {
         return Ok(());
     };
     let key: ApiKey = records::decode::<ApiKeyRecord, ApiKey>(&bytes)?;
-    table.remove(user_key_index(key.user_id, &key.id).as_str()).map_err(backend)?;
+    table
+        .remove(user_key_index(key.user_id, &key.id).as_str())
+        .map_err(backend)?;
     if !key.token_name.is_empty() {
-        table.remove(keys::token_name_marker(key.user_id, &key.token_name).as_str()).map_err(backend)?;
+        table
+            .remove(keys::token_name_marker(key.user_id, &key.token_name).as_str())
+            .map_err(backend)?;
     }
     Ok(())
 }
@@ -301,11 +314,13 @@ impl OrganizationStore for EmbeddedStore {
 
     async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>> {
         let marker = keys::organization_name_marker(name);
-        self.read(move |t| organization_via_marker(t, &marker)).await
+        self.read(move |t| organization_via_marker(t, &marker))
+            .await
     }
 
     async fn default_organization(&self) -> StoreResult<Option<Organization>> {
-        self.read(|t| organization_via_marker(t, keys::DEFAULT_ORGANIZATION)).await
+        self.read(|t| organization_via_marker(t, keys::DEFAULT_ORGANIZATION))
+            .await
     }
 }
 
@@ -325,7 +340,11 @@ impl ApiKeyStore for EmbeddedStore {
                 }
                 put(t, &name, &marker(&pk)?)?;
             }
-            put(t, &pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())?;
+            put(
+                t,
+                &pk,
+                records::encode(&ApiKeyRecord::from(&key))?.as_bytes(),
+            )?;
             put(t, &user_key_index(key.user_id, &key.id), b"")
         })
         .await

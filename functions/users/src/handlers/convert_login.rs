@@ -1,6 +1,5 @@
 use crate::handlers::set_cookie;
 use crate::login_errors::coder_login_error;
-use gatehouse::http::coder_user_param as user_param;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -8,6 +7,7 @@ use gatehouse::AppState;
 use gatehouse::auth::{convert, login};
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
+use gatehouse::http::coder_user_param as user_param;
 use gatehouse::http::cookies::{SameSite, SetCookie};
 use gatehouse::model::LoginType;
 use gatehouse::wire::coder::{CoderError, ConvertLoginRequest, go_time, write_json};

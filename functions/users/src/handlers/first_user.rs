@@ -53,6 +53,7 @@ pub async fn create_first_user(
         name: "coder".to_owned(),
         display_name: "Coder".to_owned(),
         description: "Builtin default organization.".to_owned(),
+        icon: String::new(),
         is_default: true,
         created_at: now,
         updated_at: now,

@@ -1,9 +1,9 @@
-use gatehouse::http::coder_user_param as user_param;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse::AppState;
 use gatehouse::http::coder_session::CoderSession;
+use gatehouse::http::coder_user_param as user_param;
 use gatehouse::wire::coder::{CoderError, UserJson, write_json};
 
 /// `GET /api/v2/users/{user}`: `me`, a UUID or a username the caller may read.

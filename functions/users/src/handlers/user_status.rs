@@ -1,11 +1,11 @@
 use crate::permissions::can_update;
-use gatehouse::http::coder_user_param as user_param;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response as HttpResponse;
 use gatehouse::AppState;
 use gatehouse::auth::session::{Session, truncate};
 use gatehouse::http::coder_session::CoderSession;
+use gatehouse::http::coder_user_param as user_param;
 use gatehouse::model::UserStatus;
 use gatehouse::store::StoreError;
 use gatehouse::wire::coder::{CoderError, Response, UserJson, write_json};

@@ -25,6 +25,8 @@ pub trait GoRequest: Sized {
 pub struct GoObject<'a> {
     map: Option<&'a Map<String, Value>>,
     struct_name: &'static str,
+    /// JSON field path from the request root to this object (`checks.object.`), as Go reports it.
+    path: String,
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -41,7 +43,11 @@ fn kind(v: &Value) -> &'static str {
 impl<'a> GoObject<'a> {
     pub fn new(map: Option<&'a Map<String, Value>>, go_type: &'static str) -> Self {
         let struct_name = go_type.rsplit('.').next().unwrap_or(go_type);
-        Self { map, struct_name }
+        Self {
+            map,
+            struct_name,
+            path: String::new(),
+        }
     }
 
     /// Exact key first, then the first case-insensitive match (Go's `EqualFold`).
@@ -59,9 +65,10 @@ impl<'a> GoObject<'a> {
     pub fn type_error(&self, value: &Value, field: &str, go_type: &str) -> DecodeError {
         DecodeError {
             detail: format!(
-                "json: cannot unmarshal {} into Go struct field {}.{} of type {}",
+                "json: cannot unmarshal {} into Go struct field {}.{}{} of type {}",
                 kind(value),
                 self.struct_name,
+                self.path,
                 field,
                 go_type
             ),
@@ -69,10 +76,15 @@ impl<'a> GoObject<'a> {
     }
 
     pub fn string(&self, field: &str) -> Result<String, DecodeError> {
+        self.string_as(field, "string")
+    }
+
+    /// A string-kinded Go type such as `codersdk.RBACResource`.
+    pub fn string_as(&self, field: &str, go_type: &str) -> Result<String, DecodeError> {
         match self.get(field) {
             None => Ok(String::new()),
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(self.type_error(other, field, "string")),
+            Some(other) => Err(self.type_error(other, field, go_type)),
         }
     }
 
@@ -100,11 +112,72 @@ impl<'a> GoObject<'a> {
         }
     }
 
-    /// A nested object, or an empty one when absent.
+    /// A nested struct, or an empty one when absent.
     pub fn object(&self, field: &str, go_type: &'static str) -> Result<GoObject<'a>, DecodeError> {
+        let nested = |map| GoObject {
+            path: format!("{}{field}.", self.path),
+            ..GoObject::new(map, go_type)
+        };
         match self.get(field) {
-            None => Ok(GoObject::new(None, go_type)),
-            Some(Value::Object(m)) => Ok(GoObject::new(Some(m), go_type)),
+            None => Ok(nested(None)),
+            Some(Value::Object(m)) => Ok(nested(Some(m))),
+            Some(other) => Err(self.type_error(other, field, go_type)),
+        }
+    }
+
+    /// A `map[string]T` field whose values are structs of `value_type`: each entry in document
+    /// order (a repeated key keeps its last value, as in Go).
+    pub fn struct_map(
+        &self,
+        field: &str,
+        map_type: &str,
+        value_type: &'static str,
+    ) -> Result<Vec<(String, GoObject<'a>)>, DecodeError> {
+        let entry = |map| GoObject {
+            path: format!("{}{field}.", self.path),
+            ..GoObject::new(map, value_type)
+        };
+        match self.get(field) {
+            None => Ok(Vec::new()),
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::Object(inner) => Ok((k.clone(), entry(Some(inner)))),
+                    Value::Null => Ok((k.clone(), entry(None))),
+                    other => Err(self.type_error(other, field, value_type)),
+                })
+                .collect(),
+            Some(other) => Err(self.type_error(other, field, map_type)),
+        }
+    }
+
+    /// A `[]string`.
+    pub fn strings(&self, field: &str) -> Result<Vec<String>, DecodeError> {
+        match self.get(field) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Null => Ok(String::new()),
+                    other => Err(self.type_error(other, field, "string")),
+                })
+                .collect(),
+            Some(other) => Err(self.type_error(other, field, "[]string")),
+        }
+    }
+
+    /// An `int64`-backed field (e.g. `time.Duration`): fractions and out-of-range numbers are
+    /// errors naming the number, as Go's are.
+    pub fn i64(&self, field: &str, go_type: &str) -> Result<i64, DecodeError> {
+        match self.get(field) {
+            None => Ok(0),
+            Some(Value::Number(n)) => n.as_i64().ok_or_else(|| DecodeError {
+                detail: format!(
+                    "json: cannot unmarshal number {n} into Go struct field {}.{}{field} of type {go_type}",
+                    self.struct_name, self.path
+                ),
+            }),
             Some(other) => Err(self.type_error(other, field, go_type)),
         }
     }

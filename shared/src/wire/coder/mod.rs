@@ -1,12 +1,14 @@
 //! Coder's wire format: Go `encoding/json` in, `httpapi.Write` out.
 
+mod authz;
 mod go_json;
 mod requests;
 mod response;
 mod user;
 mod validate;
 
-pub use go_json::{DecodeError, GoObject, GoRequest, decode_request};
+pub use authz::*;
+pub use go_json::{DecodeError, GoObject, GoRequest, decode_request, parse_go_uuid};
 pub use requests::*;
 pub use response::{CoderError, Response, ValidationError, go_time, write_json};
 pub use user::{UserJson, slim_roles};

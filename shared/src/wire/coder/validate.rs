@@ -33,6 +33,8 @@ pub fn check(field: &'static str, value: &str, tags: &[&'static str]) -> Option<
             "email" => is_email(value),
             "username" => is_username(value),
             "user_real_name" => is_user_real_name(value),
+            "organization_name" => is_username(value),
+            "organization_display_name" => is_display_name(value),
             _ => true,
         };
         if !ok {
@@ -111,6 +113,11 @@ pub fn is_username(s: &str) -> bool {
         && s != "create"
         && s.split('-')
             .all(|group| !group.is_empty() && group.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `codersdk.DisplayNameValid`: at most 64 characters, no surrounding whitespace.
+pub fn is_display_name(s: &str) -> bool {
+    s.len() <= 64 && s.trim() == s
 }
 
 /// `codersdk.UserRealNameValid`: at most 128 characters, no surrounding whitespace.

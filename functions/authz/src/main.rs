@@ -1,0 +1,12 @@
+//! Lambda entry point of the `authz` group.
+
+use gatehouse::AppState;
+use gatehouse::config::Settings;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    gatehouse::telemetry::init();
+    let settings = Settings::from_env()?;
+    let state = AppState::from_settings(settings).await?;
+    lambda_http::run(gatehouse_authz::router(state)).await
+}
