@@ -1,5 +1,6 @@
 //! The evaluator. Deny by default; no I/O; every input is plain data.
 
+use super::catalog::is_known_action;
 use super::roles::RoleDefinition;
 
 /// `{negate, resource_type, action}`; `*` matches any type or action.
@@ -252,12 +253,10 @@ fn acl_allow(subject: &Subject, action: &str, object: &Object) -> bool {
 
 fn scope_allow(subject: &Subject, action: &str, object: &Object) -> bool {
     let scope = &subject.scope;
+    // `{*,*}`, `{type,*}`, or the object's own id under its type or `*`.
     let listed = scope.allow_list.iter().any(|(t, id)| {
-        (t == "*" && id == "*")
-            || (t == &object.resource_type && id == "*")
-            || ((t == "*" || t == &object.resource_type)
-                && !object.id.is_empty()
-                && id == &object.id)
+        (t == "*" || t == &object.resource_type)
+            && (id == "*" || (!object.id.is_empty() && id == &object.id))
     });
     if !listed {
         return false;
@@ -274,8 +273,13 @@ fn scope_allow(subject: &Subject, action: &str, object: &Object) -> bool {
 }
 
 /// May `subject` perform `action` on `object`? (role or ACL) and scope; `any_org` together with
-/// an organization is refused, as Coder's `Authorize` does.
+/// an organization is refused, as Coder's `Authorize` does, and so is any type or action outside
+/// the catalogue (Coder's wildcards would match an unknown action; we deny by default).
 pub fn authorize(subject: &Subject, action: &str, object: &Object) -> bool {
+    // Unknown types and actions are denied outright, even to wildcard permissions.
+    if !is_known_action(&object.resource_type, action) {
+        return false;
+    }
     if object.any_org
         && !object.org_owner.is_empty()
         && object.org_owner != uuid::Uuid::nil().to_string()

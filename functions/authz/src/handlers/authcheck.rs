@@ -11,6 +11,8 @@ use gatehouse::wire::coder::{
 use serde_json::{Map, Value};
 
 const MAX_RESOURCE_ID_CHECKS: usize = 10;
+/// Coder sets no bound; one request evaluating more than this is refused rather than served.
+const MAX_CHECKS: usize = 1000;
 const RESOURCE_ID_TYPES: &[&str] = &["workspace", "template", "user", "group"];
 
 /// `POST /api/v2/authcheck`: each check answered for the caller's roles and key scope.
@@ -19,6 +21,12 @@ pub async fn check_authorization(
     CoderSession(session): CoderSession,
     CoderJson(req): CoderJson<AuthorizationRequest>,
 ) -> Result<HttpResponse, CoderError> {
+    if req.checks.len() > MAX_CHECKS {
+        return Err(CoderError::bad_request(format!(
+            "Endpoint only supports up to {MAX_CHECKS} checks, found {} checks. Split the request.",
+            req.checks.len()
+        )));
+    }
     let with_id = req
         .checks
         .iter()
