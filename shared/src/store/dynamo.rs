@@ -173,6 +173,9 @@ impl DynamoStore {
 
     async fn user_via_marker(&self, marker_pk: &str) -> StoreResult<Option<User>> {
         let Some(m) = self.get(marker_pk).await? else {
+            // Read a user item that cannot exist, so an unknown email or username costs the same
+            // two reads as a known one: response time does not tell which accounts exist.
+            self.get(&keys::user(Uuid::nil())).await?;
             return Ok(None);
         };
         let target = string(&m, "target")
