@@ -9,100 +9,105 @@
 
 use gatehouse_tests::{Backend, TestServer};
 use http_body_util::BodyExt;
+use std::path::PathBuf;
 use tower::ServiceExt;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_event_reaches_its_handler() {
-    let s = TestServer::start(Backend::Embedded).await;
-    let events = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/users");
-    let mut seen = 0;
-    let mut names: Vec<_> = std::fs::read_dir(&events)
+/// An API Gateway event as Lambda delivers it, parsed by lambda_http, as an axum request.
+fn lambda_request(event: &str) -> axum::http::Request<axum::body::Body> {
+    let request = lambda_http::request::from_str(event).unwrap_or_else(|e| panic!("{e}: {event}"));
+    let (parts, body) = request.into_parts();
+    axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()))
+}
+
+/// Sends `request` through `router`; returns the status and the body text.
+async fn send(
+    router: axum::Router,
+    request: axum::http::Request<axum::body::Body>,
+) -> (u16, String) {
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+/// The group's event files, sorted by name, with their text.
+fn events(group: &str) -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../events")
+        .join(group);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .collect();
-    names.sort();
-    for path in names {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let request = lambda_http::request::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let (parts, body) = request.into_parts();
-        let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-        let response = gatehouse_users::router(s.state.clone())
-            .oneshot(request)
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let body = String::from_utf8(
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_users_event_reaches_its_handler() {
+    let s = TestServer::start(Backend::Embedded).await;
+    let events = events("users");
+    assert!(
+        events.len() >= 12,
+        "one event per endpoint, saw {}",
+        events.len()
+    );
+    for (name, text) in events {
+        let (status, body) = send(
+            gatehouse_users::router(s.state.clone()),
+            lambda_request(&text),
         )
-        .unwrap();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        .await;
         assert!(status < 500, "{name}: {status} {body}");
         assert_ne!(body, "{\"message\":\"Route not found.\"}\n", "{name}");
         assert_ne!(status, 405, "{name}");
+        // In file order: the first user is created before the login event runs.
         let expected = match name.as_str() {
             "first-user-get.json" => 404,
-            "validate-password.json" => 200,
             "first-user-post.json" => 201,
             "login.json" => 201,
+            "validate-password.json" => 200,
             "otp-request.json" => 204,
             "otp-change-password.json" => 400,
-            _ => status,
+            // The rest carry a token this store never issued.
+            _ => 401,
         };
         assert_eq!(status, expected, "{name}: {body}");
-        seen += 1;
     }
-    assert!(seen >= 12, "one event per endpoint, saw {seen}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_authz_event_reaches_its_handler() {
     let s = TestServer::start(Backend::Embedded).await;
-    let events = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/authz");
-    let mut names: Vec<_> = std::fs::read_dir(&events)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    names.sort();
-    assert!(names.len() >= 13, "one event per endpoint");
-    for path in names {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let request = lambda_http::request::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let (parts, body) = request.into_parts();
-        let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-        let response = gatehouse_authz::router(s.state.clone())
-            .oneshot(request)
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let body = String::from_utf8(
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
+    let events = events("authz");
+    assert!(
+        events.len() >= 13,
+        "one event per endpoint, saw {}",
+        events.len()
+    );
+    for (name, text) in events {
+        let (status, body) = send(
+            gatehouse_authz::router(s.state.clone()),
+            lambda_request(&text),
         )
-        .unwrap();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        // The events carry a token this fresh store does not know: the handler's own 401.
+        .await;
         let expected = if name == "scopes.json" { 200 } else { 401 };
         assert_eq!(status, expected, "{name}: {body}");
         if expected == 401 {
+            let detail =
+                serde_json::from_str::<serde_json::Value>(&body).unwrap()["detail"].clone();
             assert_eq!(
-                serde_json::from_str::<serde_json::Value>(&body).unwrap()["detail"],
-                "API key is invalid.",
-                "{name}"
+                detail, "API key is invalid.",
+                "{name}: the handler's own 401"
             );
         }
     }
@@ -112,22 +117,19 @@ async fn every_authz_event_reaches_its_handler() {
 async fn api_gateway_source_ip_is_the_client_address() {
     // The rate limit is keyed by the API Gateway source IP, not by anything the client can send.
     let s = TestServer::start_with(Backend::Embedded, |c| c.login_rate_limit = 2).await;
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../events/users/validate-password.json"),
-    )
-    .unwrap();
-    let send = |ip: &str, forwarded: &str| {
+    let (_, text) = events("users")
+        .into_iter()
+        .find(|(n, _)| n == "validate-password.json")
+        .unwrap();
+    let status = |ip: &str, forwarded: &str| {
         let mut event: serde_json::Value = serde_json::from_str(&text).unwrap();
         event["requestContext"]["http"]["sourceIp"] = ip.into();
         event["headers"]["x-forwarded-for"] = forwarded.into();
-        let request = lambda_http::request::from_str(&event.to_string()).unwrap();
-        let (parts, body) = request.into_parts();
-        let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-        gatehouse_users::router(s.state.clone()).oneshot(request)
+        let router = gatehouse_users::router(s.state.clone());
+        async move { send(router, lambda_request(&event.to_string())).await.0 }
     };
-    assert_eq!(send("198.51.100.1", "1.1.1.1").await.unwrap().status(), 200);
-    assert_eq!(send("198.51.100.1", "2.2.2.2").await.unwrap().status(), 200);
-    assert_eq!(send("198.51.100.1", "3.3.3.3").await.unwrap().status(), 429);
-    assert_eq!(send("198.51.100.2", "1.1.1.1").await.unwrap().status(), 200);
+    assert_eq!(status("198.51.100.1", "1.1.1.1").await, 200);
+    assert_eq!(status("198.51.100.1", "2.2.2.2").await, 200);
+    assert_eq!(status("198.51.100.1", "3.3.3.3").await, 429);
+    assert_eq!(status("198.51.100.2", "1.1.1.1").await, 200);
 }

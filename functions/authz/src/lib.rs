@@ -5,11 +5,9 @@ mod handlers;
 mod json;
 
 use axum::Router;
-use axum::middleware::from_fn;
 use axum::routing::{delete, get, post, put};
 use gatehouse::AppState;
-use gatehouse::http::access_log::access_log;
-use gatehouse::http::coder_surface::{coder_headers, method_not_allowed, route_not_found};
+use gatehouse::http::coder_surface::{method_not_allowed, serve_coder_routes};
 use handlers::{authcheck, members, organizations, scopes, tokens, user_roles};
 
 /// Every route of the group, without the fallback (so groups can be merged).
@@ -55,8 +53,5 @@ pub fn routes(state: AppState) -> Router {
 
 /// The group as deployed on its own (one Lambda): every route plus Coder's 404.
 pub fn router(state: AppState) -> Router {
-    routes(state)
-        .fallback(route_not_found)
-        .layer(from_fn(coder_headers))
-        .layer(from_fn(access_log))
+    serve_coder_routes(routes(state))
 }

@@ -65,7 +65,12 @@ fn login(c: &mut Criterion) {
         b.iter(|| assert!(state.hasher.verify_blocking(&stored, PASSWORD).unwrap()))
     });
     group.bench_function("argon2id_verify_off_executor", |b| {
-        b.iter(|| assert!(rt.block_on(state.hasher.verify(Some(&stored), PASSWORD)).unwrap()))
+        b.iter(|| {
+            assert!(
+                rt.block_on(state.hasher.verify(Some(&stored), PASSWORD))
+                    .unwrap()
+            )
+        })
     });
     group.bench_function("full_login_through_router", |b| {
         b.iter(|| {

@@ -2,16 +2,15 @@
 //! and logout, one-time-passcode password reset, password policy, convert-login.
 
 mod handlers;
-mod login_errors;
 mod permissions;
+mod refusals;
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 use gatehouse::AppState;
-use gatehouse::http::access_log::access_log;
 use gatehouse::http::coder_rate_limit::login_rate_limit;
-use gatehouse::http::coder_surface::{coder_headers, method_not_allowed, route_not_found};
+use gatehouse::http::coder_surface::{method_not_allowed, serve_coder_routes};
 
 /// Every route of the group, without the fallback (so groups can be merged).
 pub fn routes(state: AppState) -> Router {
@@ -59,8 +58,5 @@ pub fn routes(state: AppState) -> Router {
 
 /// The group as deployed on its own (one Lambda): every route plus Coder's 404.
 pub fn router(state: AppState) -> Router {
-    routes(state)
-        .fallback(route_not_found)
-        .layer(from_fn(coder_headers))
-        .layer(from_fn(access_log))
+    serve_coder_routes(routes(state))
 }

@@ -1,9 +1,12 @@
 //! What every Coder response carries, and Coder's answer for unknown routes.
 
+use super::access_log::access_log;
 use crate::wire::coder::CoderError;
+use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 
 pub const BUILD_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"), "-gatehouse");
@@ -31,4 +34,13 @@ pub async fn route_not_found() -> Response {
 /// A known path with the wrong method.
 pub async fn method_not_allowed() -> Response {
     CoderError::method_not_allowed().into_response()
+}
+
+/// A group's routes as deployed on their own (one Lambda, or `gatehouse-local` with every group
+/// merged): Coder's 404 for anything else, Coder's headers and the access log on every response.
+pub fn serve_coder_routes(routes: Router) -> Router {
+    routes
+        .fallback(route_not_found)
+        .layer(from_fn(coder_headers))
+        .layer(from_fn(access_log))
 }

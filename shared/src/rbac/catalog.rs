@@ -35,7 +35,7 @@ const WORKSPACE_ACTIONS: &[&str] = &[
     "delete_agent",
     "share",
 ];
-const CRUD: &[&str] = &["create", "read", "update", "delete"];
+pub(super) const CRUD: &[&str] = &["create", "read", "update", "delete"];
 
 /// Every resource type with the actions it supports.
 pub const RESOURCES: &[(&str, &[&str])] = &[

@@ -8,7 +8,7 @@
 //! for organization roles; `member` and `organization-member` are implied for every user and
 //! every membership.
 
-use super::catalog::RESOURCES;
+use super::catalog::{CRUD, RESOURCES};
 use super::engine::Permission;
 use std::sync::LazyLock;
 
@@ -46,7 +46,6 @@ const DORMANT: &[&str] = &[
     "create_agent",
     "delete_agent",
 ];
-const CRUD: &[&str] = &["create", "read", "update", "delete"];
 const ALL: &[&str] = &["*"];
 
 fn grants(list: Grants) -> Vec<Permission> {

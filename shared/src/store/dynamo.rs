@@ -35,6 +35,34 @@ fn backend<E: std::error::Error + 'static>(
     StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
 }
 
+type HttpResponse = aws_sdk_dynamodb::config::http::HttpResponse;
+
+/// Errors of requests that carry a `ConditionExpression`.
+trait ConditionalRequestError {
+    /// `Ok(())` when the request failed only because its condition did not hold; otherwise
+    /// the backend error.
+    fn condition_failed(self) -> StoreResult<()>;
+}
+
+macro_rules! conditional_request_error {
+    ($($error:path),*) => {$(
+        impl ConditionalRequestError for SdkError<$error, HttpResponse> {
+            fn condition_failed(self) -> StoreResult<()> {
+                use $error as OperationError;
+                match self.into_service_error() {
+                    OperationError::ConditionalCheckFailedException(_) => Ok(()),
+                    other => Err(StoreError::Backend(aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string())),
+                }
+            }
+        }
+    )*};
+}
+
+conditional_request_error!(
+    aws_sdk_dynamodb::operation::put_item::PutItemError,
+    aws_sdk_dynamodb::operation::update_item::UpdateItemError
+);
+
 fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -318,7 +346,6 @@ impl UserStore for DynamoStore {
     }
 
     async fn update_user(&self, user: &User) -> StoreResult<u64> {
-        use aws_sdk_dynamodb::operation::put_item::PutItemError;
         let next = user.revision + 1;
         let result = self
             .client
@@ -333,12 +360,10 @@ impl UserStore for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(next),
-            Err(e) => match e.into_service_error() {
-                PutItemError::ConditionalCheckFailedException(_) => Err(StoreError::Conflict),
-                other => Err(StoreError::Backend(
-                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
-                )),
-            },
+            Err(e) => {
+                e.condition_failed()?;
+                Err(StoreError::Conflict)
+            }
         }
     }
 }
@@ -388,7 +413,6 @@ impl ApiKeyStore for DynamoStore {
     }
 
     async fn touch_api_key(&self, key: &ApiKey) -> StoreResult<()> {
-        use aws_sdk_dynamodb::operation::put_item::PutItemError;
         let result = self
             .client
             .put_item()
@@ -400,12 +424,10 @@ impl ApiKeyStore for DynamoStore {
         match result {
             // Deleted meanwhile (logout): it stays deleted.
             Ok(_) => Ok(()),
-            Err(e) => match e.into_service_error() {
-                PutItemError::ConditionalCheckFailedException(_) => Ok(()),
-                other => Err(StoreError::Backend(
-                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
-                )),
-            },
+            Err(e) => {
+                e.condition_failed()?;
+                Ok(())
+            }
         }
     }
 
@@ -486,8 +508,6 @@ impl CounterStore for DynamoStore {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<u64>> {
-        use aws_sdk_dynamodb::operation::put_item::PutItemError;
-        use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
         let pk = keys::counter(key);
         let added = self
             .client
@@ -517,14 +537,7 @@ impl CounterStore for DynamoStore {
                     .unwrap_or(1);
                 return Ok(Some(u64::try_from(count).unwrap_or(1)));
             }
-            Err(e) => match e.into_service_error() {
-                UpdateItemError::ConditionalCheckFailedException(_) => {}
-                other => {
-                    return Err(StoreError::Backend(
-                        aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
-                    ));
-                }
-            },
+            Err(e) => e.condition_failed()?,
         }
         if ceiling == 0 {
             return Ok(None);
@@ -545,12 +558,10 @@ impl CounterStore for DynamoStore {
             .await;
         match reset {
             Ok(_) => Ok(Some(1)),
-            Err(e) => match e.into_service_error() {
-                PutItemError::ConditionalCheckFailedException(_) => Ok(None),
-                other => Err(StoreError::Backend(
-                    aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
-                )),
-            },
+            Err(e) => {
+                e.condition_failed()?;
+                Ok(None)
+            }
         }
     }
 }
@@ -558,7 +569,6 @@ impl CounterStore for DynamoStore {
 #[async_trait]
 impl SecretStore for DynamoStore {
     async fn get_or_create_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
-        use aws_sdk_dynamodb::operation::put_item::PutItemError;
         let pk = keys::secret(name);
         let mut i = item(&pk);
         i.insert("value".to_owned(), AttributeValue::B(Blob::new(candidate)));
@@ -572,14 +582,7 @@ impl SecretStore for DynamoStore {
             .await;
         match created {
             Ok(_) => return Ok(candidate.to_vec()),
-            Err(e) => match e.into_service_error() {
-                PutItemError::ConditionalCheckFailedException(_) => {}
-                other => {
-                    return Err(StoreError::Backend(
-                        aws_sdk_dynamodb::error::DisplayErrorContext(other).to_string(),
-                    ));
-                }
-            },
+            Err(e) => e.condition_failed()?,
         }
         match self.get(&pk).await?.and_then(|i| i.get("value").cloned()) {
             Some(AttributeValue::B(b)) => Ok(b.into_inner()),

@@ -47,6 +47,15 @@ fn membership(user: &User, organization: &Organization) -> Option<OrganizationMe
         .cloned()
 }
 
+/// 200 with the user's membership of `organization`.
+fn member_response(user: &User, organization: &Organization) -> Result<HttpResponse, CoderError> {
+    let m = membership(user, organization).ok_or_else(CoderError::not_found)?;
+    Ok(write_json(
+        StatusCode::OK,
+        &OrganizationMemberJson::new(user, &m),
+    ))
+}
+
 fn member_object(organization: &Organization, user: &User) -> Object {
     Object {
         id: user.id.to_string(),
@@ -96,11 +105,7 @@ pub async fn add_member(
         Ok(())
     })
     .await?;
-    let m = membership(&user, &organization).ok_or_else(CoderError::not_found)?;
-    Ok(write_json(
-        StatusCode::OK,
-        &OrganizationMemberJson::new(&user, &m),
-    ))
+    member_response(&user, &organization)
 }
 
 /// `DELETE /api/v2/organizations/{organization}/members/{user}`
@@ -201,9 +206,5 @@ pub async fn update_member_roles(
         Ok(())
     })
     .await?;
-    let m = membership(&user, &organization).ok_or_else(CoderError::not_found)?;
-    Ok(write_json(
-        StatusCode::OK,
-        &OrganizationMemberJson::new(&user, &m),
-    ))
+    member_response(&user, &organization)
 }

@@ -1,4 +1,5 @@
 use crate::permissions::can_create_users;
+use crate::refusals::password_is_invalid;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response as HttpResponse;
@@ -87,10 +88,7 @@ pub async fn create_user(
     let login_type = match login_type_text {
         "password" => {
             if let Err(detail) = coder_policy::validate(&req.password) {
-                return Err(CoderError::new(
-                    StatusCode::BAD_REQUEST,
-                    Response::message("Password is invalid").with_validation("password", detail),
-                ));
+                return Err(password_is_invalid(detail));
             }
             LoginType::Password
         }

@@ -1,3 +1,4 @@
+use crate::refusals::password_is_invalid;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response as HttpResponse;
@@ -42,10 +43,7 @@ pub async fn create_first_user(
         return Err(already_created());
     }
     if let Err(detail) = coder_policy::validate(&req.password) {
-        return Err(CoderError::new(
-            StatusCode::BAD_REQUEST,
-            Response::message("Password is invalid").with_validation("password", detail),
-        ));
+        return Err(password_is_invalid(detail));
     }
     let now = truncate(state.clock.now());
     let organization = Organization {

@@ -1,5 +1,5 @@
 use crate::handlers::set_cookie;
-use crate::login_errors::coder_login_error;
+use crate::refusals::coder_login_error;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;

@@ -1,4 +1,4 @@
-use crate::login_errors::password_auth_disabled;
+use crate::refusals::password_auth_disabled;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

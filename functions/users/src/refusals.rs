@@ -1,4 +1,4 @@
-//! Login outcomes in Coder's words (userauth.go `loginRequest`).
+//! Refusals in Coder's words: login outcomes (userauth.go `loginRequest`) and password policy.
 
 use axum::http::StatusCode;
 use gatehouse::auth::login::LoginError;
@@ -33,5 +33,13 @@ pub fn password_auth_disabled() -> CoderError {
     CoderError::new(
         StatusCode::FORBIDDEN,
         Response::message("Password authentication is disabled."),
+    )
+}
+
+/// A new password refused by Coder's policy when creating users.
+pub fn password_is_invalid(detail: String) -> CoderError {
+    CoderError::new(
+        StatusCode::BAD_REQUEST,
+        Response::message("Password is invalid").with_validation("password", detail),
     )
 }
