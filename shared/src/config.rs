@@ -31,7 +31,7 @@ pub struct Settings {
     pub session_lifetime: Duration,
     pub otp_validity: Duration,
     pub convert_state_validity: Duration,
-    /// Requests per minute per client address per endpoint on the login group.
+    /// Requests per minute per client address per endpoint on the login group; 0 turns it off.
     pub login_rate_limit: u32,
     /// Minimum response time of `otp/request`, so mailing a known address takes no longer than
     /// ignoring an unknown one.
@@ -122,9 +122,10 @@ impl Settings {
                 Duration::seconds(positive("GATEHOUSE_SESSION_DURATION_SECONDS", &v)?);
         }
         if let Some(v) = get("GATEHOUSE_LOGIN_RATE_LIMIT") {
-            let n = positive("GATEHOUSE_LOGIN_RATE_LIMIT", &v)?;
-            s.login_rate_limit =
-                u32::try_from(n).map_err(|_| bad("GATEHOUSE_LOGIN_RATE_LIMIT", &v, "too large"))?;
+            // 0 turns the limit off (Coder's `--login-rate-limit=-1`), e.g. for load tests.
+            s.login_rate_limit = v
+                .parse::<u32>()
+                .map_err(|_| bad("GATEHOUSE_LOGIN_RATE_LIMIT", &v, "expected a whole number"))?;
         }
         if let Some(v) = get("GATEHOUSE_OTP_REQUEST_FLOOR_MS") {
             let ms = v.parse::<u64>().map_err(|_| {
@@ -203,6 +204,18 @@ mod tests {
         assert_eq!(s.mailer, MailerKind::Outbox);
         assert_eq!(s.base_url, "http://127.0.0.1:8080");
         assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn login_rate_limit_can_be_turned_off() {
+        let lookup = |value: &'static str| {
+            move |n: &str| (n == "GATEHOUSE_LOGIN_RATE_LIMIT").then(|| value.to_owned())
+        };
+        assert_eq!(
+            Settings::from_lookup(lookup("0")).unwrap().login_rate_limit,
+            0
+        );
+        assert!(Settings::from_lookup(lookup("-1")).is_err());
     }
 
     #[test]

@@ -357,7 +357,19 @@ async fn rate_limit_is_60_per_minute_per_endpoint(b: Backend) {
     );
 }
 
+async fn rate_limit_can_be_turned_off(b: Backend) {
+    let s = TestServer::start_with(b, |c| c.login_rate_limit = 0).await;
+    for i in 0..70 {
+        let r = s
+            .post("/api/v2/users/validate-password", json!({"password": "x"}))
+            .await;
+        assert_eq!(r.status, 200, "request {i}");
+        assert!(r.headers.get("x-ratelimit-limit").is_none());
+    }
+}
+
 both_stores!(
+    rate_limit_can_be_turned_off,
     valid_login_sets_token_and_cookie,
     email_is_case_insensitive,
     unknown_email_and_wrong_password_look_alike,

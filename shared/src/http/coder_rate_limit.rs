@@ -22,9 +22,12 @@ pub async fn login_rate_limit(
     request: Request,
     next: Next,
 ) -> HttpResponse {
+    let limit = state.settings.login_rate_limit;
+    if limit == 0 {
+        return next.run(request).await;
+    }
     let (parts, body) = request.into_parts();
     let key = format!("login:{}:{}", client_ip(&parts), parts.uri.path());
-    let limit = state.settings.login_rate_limit;
     let decision = match rate_limit::hit(&state, &key, limit).await {
         Ok(d) => d,
         Err(e) => return CoderError::from(e).into_response(),
