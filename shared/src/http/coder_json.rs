@@ -1,7 +1,7 @@
 //! `CoderJson<T>`: Coder's `httpapi.Read`: Go decoding, then validate tags, each failure in
 //! Coder's error shape.
 
-use super::MAX_BODY_BYTES;
+use super::body::{BodyError, read_bounded};
 use crate::wire::coder::{CoderError, GoRequest, Response, decode_request};
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
@@ -14,15 +14,17 @@ impl<S: Send + Sync, T: GoRequest> FromRequest<S> for CoderJson<T> {
     type Rejection = CoderError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let body = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                // Go's MaxBytesReader error, surfaced through the decoder as Coder would.
-                CoderError::new(
-                    StatusCode::BAD_REQUEST,
-                    Response::message(INVALID_JSON).with_detail("http: request body too large"),
-                )
-            })?;
+        let body = read_bounded(req.into_body()).await.map_err(|e| {
+            // Go's MaxBytesReader error, surfaced through the decoder as Coder would.
+            let detail = match e {
+                BodyError::TooLarge => "http: request body too large",
+                BodyError::Unreadable => "unexpected EOF",
+            };
+            CoderError::new(
+                StatusCode::BAD_REQUEST,
+                Response::message(INVALID_JSON).with_detail(detail),
+            )
+        })?;
         let value = decode_request::<T>(&body).map_err(|e| {
             CoderError::new(
                 StatusCode::BAD_REQUEST,

@@ -2,6 +2,7 @@
 //! surface's rules, credentials, cookies, the client's address, rate limits.
 
 pub mod access_log;
+pub mod body;
 pub mod client_ip;
 pub mod coder_json;
 pub mod coder_rate_limit;

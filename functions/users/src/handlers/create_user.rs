@@ -135,7 +135,10 @@ pub async fn create_user(
     }
     match state.store.create_user(&user).await {
         Ok(()) => Ok(write_json(StatusCode::CREATED, &UserJson::from(&user))),
-        Err(StoreError::EmailTaken | StoreError::UsernameTaken) => Err(conflict()),
+        // `Conflict`: a concurrent write to the same email or username won the race.
+        Err(StoreError::EmailTaken | StoreError::UsernameTaken | StoreError::Conflict) => {
+            Err(conflict())
+        }
         Err(e) => Err(e.into()),
     }
 }

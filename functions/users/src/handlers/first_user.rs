@@ -73,7 +73,8 @@ pub async fn create_first_user(
             StatusCode::CREATED,
             &json!({ "user_id": user.id.to_string(), "organization_id": organization.id.to_string() }),
         )),
-        Err(StoreError::FirstUserExists) => Err(already_created()),
+        // `Conflict`: another first-user request won the race.
+        Err(StoreError::FirstUserExists | StoreError::Conflict) => Err(already_created()),
         Err(e) => Err(e.into()),
     }
 }
