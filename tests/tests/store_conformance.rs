@@ -176,6 +176,71 @@ async fn first_user_and_default_organization_once(b: Backend) {
     assert_eq!(s.default_organization().await.unwrap().unwrap().id, o.id);
 }
 
+async fn organization_and_member_in_one_transaction(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&unique_email("creator"), &unique_username("creator"));
+    s.create_user(&u).await.unwrap();
+    let stored = s.user_by_id(u.id).await.unwrap().unwrap();
+    let o = org(false);
+    let mut member = stored.clone();
+    member
+        .memberships
+        .push(gatehouse::model::OrganizationMembership::new(
+            o.id,
+            Utc::now(),
+        ));
+    let revision = s
+        .create_organization_with_member(&o, &member)
+        .await
+        .unwrap();
+    let saved = s.user_by_id(u.id).await.unwrap().unwrap();
+    assert_eq!(saved.revision, revision);
+    assert_eq!(saved.organization_ids(), vec![o.id]);
+    assert_eq!(
+        s.organization_by_name(&o.name.to_uppercase())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        o.id
+    );
+    // A stale member refuses the whole transaction: no organization is left behind.
+    let other = org(false);
+    let mut stale = stored.clone();
+    stale
+        .memberships
+        .push(gatehouse::model::OrganizationMembership::new(
+            other.id,
+            Utc::now(),
+        ));
+    assert!(matches!(
+        s.create_organization_with_member(&other, &stale).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(s.organization_by_id(other.id).await.unwrap().is_none());
+    assert!(s.organization_by_name(&other.name).await.unwrap().is_none());
+    // A taken name refuses it too, and the member is unchanged.
+    let mut again = saved.clone();
+    let dup = Organization {
+        id: uuid::Uuid::new_v4(),
+        ..o.clone()
+    };
+    again
+        .memberships
+        .push(gatehouse::model::OrganizationMembership::new(
+            dup.id,
+            Utc::now(),
+        ));
+    assert!(matches!(
+        s.create_organization_with_member(&dup, &again).await,
+        Err(StoreError::OrganizationNameTaken)
+    ));
+    assert_eq!(
+        s.user_by_id(u.id).await.unwrap().unwrap().revision,
+        revision
+    );
+}
+
 async fn api_keys(b: Backend) {
     let (s, _d) = store(b).await;
     let u = user(&unique_email("k"), &unique_username("k"));
@@ -294,6 +359,7 @@ both_stores!(
     unique_email_holds_under_concurrency,
     updates_are_conditional_on_revision,
     first_user_and_default_organization_once,
+    organization_and_member_in_one_transaction,
     api_keys,
     counters,
     secrets_are_created_once,

@@ -18,6 +18,9 @@ use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// A user item is replaced only at the revision it was read, with its email and username.
+const USER_UNCHANGED: &str = "rev = :rev AND email_key = :email AND username_key = :username";
+
 /// Expired API keys stay readable this long, so clients are told "expired" rather than "invalid".
 const EXPIRED_KEY_RETENTION: Duration = Duration::days(7);
 
@@ -352,7 +355,7 @@ impl UserStore for DynamoStore {
             .put_item()
             .table_name(&self.table)
             .set_item(Some(user_item(user, next)?))
-            .condition_expression("rev = :rev AND email_key = :email AND username_key = :username")
+            .condition_expression(USER_UNCHANGED)
             .expression_attribute_values(":rev", n(user.revision))
             .expression_attribute_values(":email", s(user.email_key()))
             .expression_attribute_values(":username", s(user.username_key()))
@@ -370,9 +373,26 @@ impl UserStore for DynamoStore {
 
 #[async_trait]
 impl OrganizationStore for DynamoStore {
-    async fn create_organization(&self, organization: &Organization) -> StoreResult<()> {
-        let (items, outcomes) = self.organization_puts(organization)?;
-        self.transact(items, outcomes).await
+    async fn create_organization_with_member(
+        &self,
+        organization: &Organization,
+        member: &User,
+    ) -> StoreResult<u64> {
+        let next = member.revision + 1;
+        let (mut items, mut outcomes) = self.organization_puts(organization)?;
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(user_item(member, next)?))
+            .condition_expression(USER_UNCHANGED)
+            .expression_attribute_values(":rev", n(member.revision))
+            .expression_attribute_values(":email", s(member.email_key()))
+            .expression_attribute_values(":username", s(member.username_key()))
+            .build()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        items.push(TransactWriteItem::builder().put(put).build());
+        outcomes.push(StoreError::Conflict);
+        self.transact(items, outcomes).await?;
+        Ok(next)
     }
 
     async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>> {

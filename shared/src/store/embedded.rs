@@ -153,6 +153,25 @@ fn insert_user(table: &mut Table<'_>, user: &User) -> StoreResult<()> {
     put(table, &username, &marker(&pk)?)
 }
 
+/// Writes `user` if its stored revision is still `user.revision`; email and username are fixed.
+fn save_user(table: &mut Table<'_>, user: &User) -> StoreResult<u64> {
+    let pk = keys::user(user.id);
+    let current = get(table, &pk)?
+        .map(|b| user_from(&b))
+        .transpose()?
+        .ok_or(StoreError::Conflict)?;
+    if current.revision != user.revision
+        || current.email_key() != user.email_key()
+        || current.username_key() != user.username_key()
+    {
+        return Err(StoreError::Conflict);
+    }
+    let mut record = UserRecord::from(user);
+    record.revision = user.revision + 1;
+    put(table, &pk, records::encode(&record)?.as_bytes())?;
+    Ok(record.revision)
+}
+
 fn insert_organization(table: &mut Table<'_>, organization: &Organization) -> StoreResult<()> {
     let pk = keys::organization(organization.id);
     let name = keys::organization_name_marker(&organization.name);
@@ -274,33 +293,23 @@ impl UserStore for EmbeddedStore {
 
     async fn update_user(&self, user: &User) -> StoreResult<u64> {
         let user = user.clone();
-        self.write(move |t| {
-            let pk = keys::user(user.id);
-            let current = get(t, &pk)?
-                .map(|b| user_from(&b))
-                .transpose()?
-                .ok_or(StoreError::Conflict)?;
-            if current.revision != user.revision
-                || current.email_key() != user.email_key()
-                || current.username_key() != user.username_key()
-            {
-                return Err(StoreError::Conflict);
-            }
-            let mut record = UserRecord::from(&user);
-            record.revision = user.revision + 1;
-            put(t, &pk, records::encode(&record)?.as_bytes())?;
-            Ok(record.revision)
-        })
-        .await
+        self.write(move |t| save_user(t, &user)).await
     }
 }
 
 #[async_trait]
 impl OrganizationStore for EmbeddedStore {
-    async fn create_organization(&self, organization: &Organization) -> StoreResult<()> {
-        let organization = organization.clone();
-        self.write(move |t| insert_organization(t, &organization))
-            .await
+    async fn create_organization_with_member(
+        &self,
+        organization: &Organization,
+        member: &User,
+    ) -> StoreResult<u64> {
+        let (organization, member) = (organization.clone(), member.clone());
+        self.write(move |t| {
+            insert_organization(t, &organization)?;
+            save_user(t, &member)
+        })
+        .await
     }
 
     async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>> {

@@ -59,7 +59,14 @@ pub trait UserStore: Send + Sync {
 
 #[async_trait]
 pub trait OrganizationStore: Send + Sync {
-    async fn create_organization(&self, organization: &Organization) -> StoreResult<()>;
+    /// Creates `organization` and saves `member` (whose memberships already include it) in one
+    /// transaction: the update is conditional on `member.revision` like `update_user`. Returns
+    /// the member's new revision.
+    async fn create_organization_with_member(
+        &self,
+        organization: &Organization,
+        member: &User,
+    ) -> StoreResult<u64>;
     async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>>;
     /// Case-insensitive.
     async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>>;

@@ -96,26 +96,30 @@ pub async fn create_organization(
         created_at: now,
         updated_at: now,
     };
-    match state.store.create_organization(&organization).await {
-        Ok(()) => {}
-        Err(StoreError::OrganizationNameTaken) => {
-            return Err(CoderError::new(
-                StatusCode::CONFLICT,
-                Response::message("Organization already exists with that name."),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    }
+    // The organization and its creator's membership are written in one transaction; a
+    // concurrent change to the creator retries against what is stored now.
     let mut creator = s.user.clone();
     for _ in 0..3 {
-        creator
+        let mut member = creator.clone();
+        member
             .memberships
             .push(OrganizationMembership::new(organization.id, now));
-        match state.store.update_user(&creator).await {
+        member.updated_at = now;
+        match state
+            .store
+            .create_organization_with_member(&organization, &member)
+            .await
+        {
             Ok(_) => {
                 return Ok(write_json(
                     StatusCode::CREATED,
                     &OrganizationJson::from(&organization),
+                ));
+            }
+            Err(StoreError::OrganizationNameTaken) => {
+                return Err(CoderError::new(
+                    StatusCode::CONFLICT,
+                    Response::message("Organization already exists with that name."),
                 ));
             }
             Err(StoreError::Conflict) => {
@@ -129,6 +133,6 @@ pub async fn create_organization(
         }
     }
     Err(CoderError::internal(
-        &"could not add the creator to the new organization",
+        &"the creator changed concurrently while creating an organization",
     ))
 }
