@@ -124,6 +124,10 @@ impl TestServer {
         format!("{}{path}", self.url)
     }
 
+    pub async fn get(&self, path: &str) -> Reply {
+        Reply::from(self.http.get(self.url(path)).send().await.unwrap()).await
+    }
+
     pub async fn post(&self, path: &str, body: serde_json::Value) -> Reply {
         Reply::from(
             self.http

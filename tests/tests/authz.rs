@@ -63,14 +63,7 @@ async fn delete(s: &TestServer, path: &str, token: &str) -> Reply {
 
 async fn scopes_are_public_and_sorted(b: Backend) {
     let s = TestServer::start(b).await;
-    let r = Reply::from(
-        s.http
-            .get(s.url("/api/v2/auth/scopes"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = s.get("/api/v2/auth/scopes").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.text, format!("{SCOPES}\n"));
     let list: Vec<&str> = r.json["external"]

@@ -13,14 +13,7 @@ use serde_json::json;
 
 async fn first_user_once(b: Backend) {
     let s = TestServer::start(b).await;
-    let r = Reply::from(
-        s.http
-            .get(s.url("/api/v2/users/first"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = s.get("/api/v2/users/first").await;
     assert_eq!(
         (r.status, r.text.as_str()),
         (
@@ -37,14 +30,7 @@ async fn first_user_once(b: Backend) {
     assert_eq!((weak.status, weak.message()), (400, "Password is invalid"));
     assert_eq!(weak.json["validations"][0]["field"], "password");
     let (token, user_id, org) = s.owner().await;
-    let r = Reply::from(
-        s.http
-            .get(s.url("/api/v2/users/first"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = s.get("/api/v2/users/first").await;
     assert_eq!(
         (r.status, r.message()),
         (200, "The initial user has already been created!")
@@ -192,7 +178,7 @@ async fn read_users(b: Backend) {
 async fn bad_input_never_500s(b: Backend) {
     let s = TestServer::start(b).await;
     let (owner, _, _) = s.owner().await;
-    let r = Reply::from(s.http.get(s.url("/api/v2/nope")).send().await.unwrap()).await;
+    let r = s.get("/api/v2/nope").await;
     assert_eq!(
         (r.status, r.text.as_str()),
         (404, "{\"message\":\"Route not found.\"}\n")
