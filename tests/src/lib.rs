@@ -140,41 +140,52 @@ impl TestServer {
         .await
     }
 
+    /// A request carrying `token` in the `Coder-Session-Token` header, with an optional JSON body.
+    pub async fn send_with_token(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> Reply {
+        let mut request = self
+            .http
+            .request(method, self.url(path))
+            .header("Coder-Session-Token", token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Reply::from(request.send().await.unwrap()).await
+    }
+
     pub async fn post_with_token(&self, path: &str, token: &str, body: serde_json::Value) -> Reply {
-        Reply::from(
-            self.http
-                .post(self.url(path))
-                .header("Coder-Session-Token", token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        self.send_with_token(reqwest::Method::POST, path, token, Some(body))
+            .await
     }
 
     pub async fn get_with_token(&self, path: &str, token: &str) -> Reply {
-        Reply::from(
-            self.http
-                .get(self.url(path))
-                .header("Coder-Session-Token", token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        self.send_with_token(reqwest::Method::GET, path, token, None)
+            .await
     }
 
     pub async fn put_with_token(&self, path: &str, token: &str) -> Reply {
-        Reply::from(
-            self.http
-                .put(self.url(path))
-                .header("Coder-Session-Token", token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        self.send_with_token(reqwest::Method::PUT, path, token, None)
+            .await
+    }
+
+    pub async fn put_json_with_token(
+        &self,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> Reply {
+        self.send_with_token(reqwest::Method::PUT, path, token, Some(body))
+            .await
+    }
+
+    pub async fn delete_with_token(&self, path: &str, token: &str) -> Reply {
+        self.send_with_token(reqwest::Method::DELETE, path, token, None)
+            .await
     }
 
     /// Creates the first user (owner) and returns (token, user id, organization id).

@@ -21,44 +21,13 @@ async fn member_with(
 ) -> (String, String) {
     let (email, id) = s.user(owner, org, STRONG).await;
     if !org_roles.is_empty() {
-        let r = Reply::from(
-            s.http
-                .put(s.url(&format!("/api/v2/organizations/{org}/members/{id}/roles")))
-                .header("Coder-Session-Token", owner)
-                .json(&json!({"roles": org_roles}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let path = format!("/api/v2/organizations/{org}/members/{id}/roles");
+        let r = s
+            .put_json_with_token(&path, owner, json!({"roles": org_roles}))
+            .await;
         assert_eq!(r.status, 200, "{}", r.text);
     }
     (s.login(&email, STRONG).await, id)
-}
-
-async fn put_json(s: &TestServer, path: &str, token: &str, body: Value) -> Reply {
-    Reply::from(
-        s.http
-            .put(s.url(path))
-            .header("Coder-Session-Token", token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
-
-async fn delete(s: &TestServer, path: &str, token: &str) -> Reply {
-    Reply::from(
-        s.http
-            .delete(s.url(path))
-            .header("Coder-Session-Token", token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
 }
 
 async fn scopes_are_public_and_sorted(b: Backend) {
@@ -123,13 +92,13 @@ async fn authcheck_matrix(b: Backend) {
     let any_org = json!({"checks": {"t": {"object": {"resource_type": "template", "any_org": true}, "action": "create"}}});
     let (template_admin, _) = {
         let (email, id) = s.user(&owner, &org, STRONG).await;
-        let r = put_json(
-            &s,
-            &format!("/api/v2/users/{id}/roles"),
-            &owner,
-            json!({"roles": ["template-admin"]}),
-        )
-        .await;
+        let r = s
+            .put_json_with_token(
+                &format!("/api/v2/users/{id}/roles"),
+                &owner,
+                json!({"roles": ["template-admin"]}),
+            )
+            .await;
         assert_eq!(r.status, 200, "{}", r.text);
         (s.login(&email, STRONG).await, id)
     };
@@ -317,8 +286,7 @@ async fn site_roles(b: Backend) {
     let path = format!("/api/v2/users/{member_id}/roles");
     // A member cannot raise itself or anyone.
     assert_eq!(
-        put_json(
-            &s,
+        s.put_json_with_token(
             &format!("/api/v2/users/{member_id}/roles"),
             &member,
             json!({"roles": ["owner"]})
@@ -328,8 +296,7 @@ async fn site_roles(b: Backend) {
         "You cannot change your own roles."
     );
     assert_eq!(
-        put_json(
-            &s,
+        s.put_json_with_token(
             &format!("/api/v2/users/{owner_id}/roles"),
             &member,
             json!({"roles": []})
@@ -351,13 +318,9 @@ async fn site_roles(b: Backend) {
         }
     };
     assert_eq!(create(&member).await, 403);
-    let r = put_json(
-        &s,
-        &path,
-        &owner,
-        json!({"roles": ["user-admin", "member"]}),
-    )
-    .await;
+    let r = s
+        .put_json_with_token(&path, &owner, json!({"roles": ["user-admin", "member"]}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         r.json["roles"],
@@ -366,57 +329,58 @@ async fn site_roles(b: Backend) {
     assert_eq!(create(&member).await, 201);
     // A user-admin may not hand out owner.
     let (other_email, other_id) = s.user(&owner, &org, STRONG).await;
-    let r = put_json(
-        &s,
-        &format!("/api/v2/users/{other_id}/roles"),
-        &member,
-        json!({"roles": ["owner"]}),
-    )
-    .await;
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{other_id}/roles"),
+            &member,
+            json!({"roles": ["owner"]}),
+        )
+        .await;
     assert_eq!(
         (r.status, r.message()),
         (400, "not authorized to assign role \"owner\"")
     );
-    let r = put_json(
-        &s,
-        &format!("/api/v2/users/{other_id}/roles"),
-        &owner,
-        json!({"roles": ["nope"]}),
-    )
-    .await;
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{other_id}/roles"),
+            &owner,
+            json!({"roles": ["nope"]}),
+        )
+        .await;
     assert_eq!(
         (r.status, r.message()),
         (400, "\"nope\" is not a supported role")
     );
-    let r = put_json(
-        &s,
-        &format!("/api/v2/users/{other_id}/roles"),
-        &owner,
-        json!({"roles": ["own\u{0}er'; --"]}),
-    )
-    .await;
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{other_id}/roles"),
+            &owner,
+            json!({"roles": ["own\u{0}er'; --"]}),
+        )
+        .await;
     assert_eq!(r.status, 400);
-    let r = put_json(
-        &s,
-        &format!("/api/v2/users/{other_id}/roles"),
-        &owner,
-        json!({"roles": ["organization-admin"]}),
-    )
-    .await;
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{other_id}/roles"),
+            &owner,
+            json!({"roles": ["organization-admin"]}),
+        )
+        .await;
     assert_eq!(
         (r.status, r.message()),
         (400, "\"organization-admin\" is not a supported role")
     );
-    let r = put_json(
-        &s,
-        &format!("/api/v2/users/{other_id}/roles"),
-        &owner,
-        json!({"roles": "owner"}),
-    )
-    .await;
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{other_id}/roles"),
+            &owner,
+            json!({"roles": "owner"}),
+        )
+        .await;
     assert_eq!(r.message(), "Request body must be valid JSON.");
     // Revoking takes effect at once too.
-    put_json(&s, &path, &owner, json!({"roles": []})).await;
+    s.put_json_with_token(&path, &owner, json!({"roles": []}))
+        .await;
     assert_eq!(create(&member).await, 403);
     let _ = other_email;
 }
@@ -536,7 +500,9 @@ async fn organizations_and_members(b: Backend) {
         false
     );
     let roles = format!("{members}/roles");
-    let r = put_json(&s, &roles, &owner, json!({"roles": ["organization-admin"]})).await;
+    let r = s
+        .put_json_with_token(&roles, &owner, json!({"roles": ["organization-admin"]}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         r.json["roles"],
@@ -549,36 +515,39 @@ async fn organizations_and_members(b: Backend) {
         true,
         "at once"
     );
-    let r = put_json(&s, &roles, &member, json!({"roles": []})).await;
+    let r = s
+        .put_json_with_token(&roles, &member, json!({"roles": []}))
+        .await;
     assert_eq!(
         r.message(),
         "You cannot change your own organization roles."
     );
-    let r = put_json(
-        &s,
-        &roles,
-        &owner,
-        json!({"roles": [format!("organization-admin:{org}")]}),
-    )
-    .await;
+    let r = s
+        .put_json_with_token(
+            &roles,
+            &owner,
+            json!({"roles": [format!("organization-admin:{org}")]}),
+        )
+        .await;
     assert_eq!(
         r.message(),
         format!(
             "attempt to assign a role \"organization-admin:{org}\", remove the ':<organization_id> suffix"
         )
     );
-    let r = put_json(&s, &roles, &owner, json!({"roles": ["owner"]})).await;
+    let r = s
+        .put_json_with_token(&roles, &owner, json!({"roles": ["owner"]}))
+        .await;
     assert_eq!(
         r.message(),
         format!("\"owner:{org}\" is not a supported role")
     );
     assert_eq!(
-        delete(&s, &members, &member).await.message(),
+        s.delete_with_token(&members, &member).await.message(),
         "cannot remove self from an organization"
     );
     assert_eq!(
-        delete(
-            &s,
+        s.delete_with_token(
             &format!(
                 "/api/v2/organizations/{}/members/{member_id}",
                 uuid::Uuid::new_v4()
@@ -589,7 +558,7 @@ async fn organizations_and_members(b: Backend) {
         .status,
         404
     );
-    let r = delete(&s, &members, &owner).await;
+    let r = s.delete_with_token(&members, &owner).await;
     assert_eq!((r.status, r.text.as_str()), (204, ""));
     assert_eq!(
         s.post_with_token("/api/v2/authcheck", &member, groups)
@@ -598,7 +567,7 @@ async fn organizations_and_members(b: Backend) {
         false
     );
     assert_eq!(
-        delete(&s, &members, &owner).await.status,
+        s.delete_with_token(&members, &owner).await.status,
         404,
         "no longer a member"
     );
@@ -767,13 +736,15 @@ async fn scoped_tokens(b: Backend) {
 
     let id = entry["id"].as_str().unwrap();
     assert_eq!(
-        delete(&s, &format!("/api/v2/users/{member_id}/keys/{id}"), &owner)
+        s.delete_with_token(&format!("/api/v2/users/{member_id}/keys/{id}"), &owner)
             .await
             .status,
         404,
         "not that user's key"
     );
-    let r = delete(&s, &format!("/api/v2/users/{owner_id}/keys/{id}"), &owner).await;
+    let r = s
+        .delete_with_token(&format!("/api/v2/users/{owner_id}/keys/{id}"), &owner)
+        .await;
     assert_eq!((r.status, r.text.as_str()), (204, ""));
     assert_eq!(
         s.get_with_token("/api/v2/users/me", &scoped).await.status,
