@@ -1,8 +1,7 @@
 //! Response bodies of the group, field for field as Go encodes them.
 
 use gatehouse::model::{ApiKey, Organization, OrganizationMembership, User};
-use gatehouse::rbac::display_name;
-use gatehouse::wire::coder::go_time;
+use gatehouse::wire::coder::{SlimRole, go_time};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -33,19 +32,12 @@ impl From<&Organization> for OrganizationJson {
 }
 
 #[derive(Serialize)]
-pub struct OrgSlimRole {
-    pub name: String,
-    pub display_name: String,
-    pub organization_id: String,
-}
-
-#[derive(Serialize)]
 pub struct OrganizationMemberJson {
     pub user_id: String,
     pub organization_id: String,
     pub created_at: String,
     pub updated_at: String,
-    pub roles: Vec<OrgSlimRole>,
+    pub roles: Vec<SlimRole>,
 }
 
 impl OrganizationMemberJson {
@@ -58,11 +50,7 @@ impl OrganizationMemberJson {
             roles: m
                 .roles
                 .iter()
-                .map(|r| OrgSlimRole {
-                    name: r.clone(),
-                    display_name: display_name(r).to_owned(),
-                    organization_id: m.organization_id.to_string(),
-                })
+                .map(|r| SlimRole::new(r, Some(m.organization_id)))
                 .collect(),
         }
     }

@@ -11,5 +11,5 @@ pub use authz::*;
 pub use go_json::{DecodeError, GoObject, GoRequest, decode_request, parse_go_uuid};
 pub use requests::*;
 pub use response::{CoderError, Response, ValidationError, go_time, write_json};
-pub use user::{UserJson, slim_roles};
+pub use user::{SlimRole, UserJson, slim_roles};
 pub use validate::{FieldFailure, is_email, is_user_real_name, is_username};

@@ -2,6 +2,7 @@
 
 use super::response::go_time;
 use crate::model::User;
+use crate::rbac::display_name;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -12,33 +13,21 @@ pub struct SlimRole {
     pub organization_id: String,
 }
 
-/// Display names of the built-in roles (rbac/roles.go); unknown names display as "".
-fn display_name(role: &str) -> &'static str {
-    match role {
-        "owner" => "Owner",
-        "member" => "Member",
-        "auditor" => "Auditor",
-        "template-admin" => "Template Admin",
-        "user-admin" => "User Admin",
-        "organization-admin" => "Organization Admin",
-        "organization-auditor" => "Organization Auditor",
-        "organization-user-admin" => "Organization User Admin",
-        "organization-template-admin" => "Organization Template Admin",
-        "organization-workspace-creation-ban" => "Organization Workspace Creation Ban",
-        _ => "",
+impl SlimRole {
+    /// A role by name, with the built-in display name (empty for unknown names, as in Coder);
+    /// organization roles carry their organization.
+    pub fn new(name: &str, organization_id: Option<uuid::Uuid>) -> Self {
+        Self {
+            name: name.to_owned(),
+            display_name: display_name(name).to_owned(),
+            organization_id: organization_id.map(|o| o.to_string()).unwrap_or_default(),
+        }
     }
 }
 
 /// The user's stored site roles (`member` is implied and not listed, as in Coder).
 pub fn slim_roles(user: &User) -> Vec<SlimRole> {
-    user.roles
-        .iter()
-        .map(|r| SlimRole {
-            name: r.clone(),
-            display_name: display_name(r).to_owned(),
-            organization_id: String::new(),
-        })
-        .collect()
+    user.roles.iter().map(|r| SlimRole::new(r, None)).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
