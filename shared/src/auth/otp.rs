@@ -5,7 +5,7 @@ use crate::Error;
 use crate::mail::templates;
 use crate::model::OneTimePasscode;
 use crate::state::AppState;
-use crate::store::StoreError;
+use crate::store::{StoreError, update_user_with};
 
 #[derive(Debug)]
 pub enum PasscodeChangeError {
@@ -38,7 +38,7 @@ impl From<crate::password::PasswordHashError> for PasscodeChangeError {
 pub async fn request_passcode(state: &AppState, email: &str) -> Result<(), Error> {
     let code = uuid::Uuid::new_v4().to_string();
     let hash = state.hasher.hash(&code).await?;
-    let Some(mut user) = state
+    let Some(user) = state
         .store
         .user_by_email(email)
         .await?
@@ -48,23 +48,15 @@ pub async fn request_passcode(state: &AppState, email: &str) -> Result<(), Error
         return Ok(());
     };
     let validity = state.settings.otp_validity;
-    for attempt in 0..3 {
-        user.one_time_passcode = Some(OneTimePasscode {
+    let expires_at = state.clock.now() + validity;
+    let user = update_user_with(&*state.store, user, |u| {
+        u.one_time_passcode = Some(OneTimePasscode {
             hash: hash.clone(),
-            expires_at: state.clock.now() + validity,
+            expires_at,
         });
-        match state.store.update_user(&user).await {
-            Ok(_) => break,
-            Err(StoreError::Conflict) if attempt < 2 => {
-                user = state
-                    .store
-                    .user_by_id(user.id)
-                    .await?
-                    .ok_or(StoreError::Conflict)?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+        Ok::<(), StoreError>(())
+    })
+    .await?;
     let name = if user.name.is_empty() {
         &user.username
     } else {

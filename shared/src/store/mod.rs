@@ -109,3 +109,30 @@ pub trait SecretStore: Send + Sync {
 /// Everything the endpoint groups need.
 pub trait Store: UserStore + OrganizationStore + ApiKeyStore + CounterStore + SecretStore {}
 impl<T: UserStore + OrganizationStore + ApiKeyStore + CounterStore + SecretStore> Store for T {}
+
+/// Applies `change` to `user` and saves it. When the user changed concurrently, it is read again
+/// and `change` runs again on what is stored now (so checks made inside `change` hold for what
+/// is written), up to three times. A user gone meanwhile, or still contended, is a `Conflict`.
+pub async fn update_user_with<E: From<StoreError>>(
+    store: &dyn Store,
+    mut user: User,
+    mut change: impl FnMut(&mut User) -> Result<(), E>,
+) -> Result<User, E> {
+    for _ in 0..3 {
+        change(&mut user)?;
+        match store.update_user(&user).await {
+            Ok(revision) => {
+                user.revision = revision;
+                return Ok(user);
+            }
+            Err(StoreError::Conflict) => {
+                user = store
+                    .user_by_id(user.id)
+                    .await?
+                    .ok_or(StoreError::Conflict)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Conflict.into())
+}

@@ -10,34 +10,22 @@ use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
 use gatehouse::model::{Organization, OrganizationMembership, User};
 use gatehouse::rbac::{Object, can_assign, is_org_role};
-use gatehouse::store::StoreError;
+use gatehouse::store::update_user_with;
 use gatehouse::wire::coder::{CoderError, Response, UpdateRoles, write_json};
 
 /// Applies `change` to `user` and saves it, re-reading and re-applying on a concurrent write.
 async fn save_with_retry(
     state: &AppState,
-    mut user: User,
+    user: User,
     mut change: impl FnMut(&mut User) -> Result<(), CoderError>,
 ) -> Result<User, CoderError> {
-    for _ in 0..3 {
-        change(&mut user)?;
-        user.updated_at = truncate(state.clock.now());
-        match state.store.update_user(&user).await {
-            Ok(revision) => {
-                user.revision = revision;
-                return Ok(user);
-            }
-            Err(StoreError::Conflict) => {
-                user = state
-                    .store
-                    .user_by_id(user.id)
-                    .await?
-                    .ok_or_else(CoderError::not_found)?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(CoderError::internal(&"user changed concurrently"))
+    let now = truncate(state.clock.now());
+    update_user_with(&*state.store, user, |u| {
+        change(u)?;
+        u.updated_at = now;
+        Ok(())
+    })
+    .await
 }
 
 fn membership(user: &User, organization: &Organization) -> Option<OrganizationMembership> {

@@ -6,9 +6,8 @@ use gatehouse::auth::session::{Session, truncate};
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
-use gatehouse::model::User;
 use gatehouse::rbac::{Object, can_assign, is_site_role};
-use gatehouse::store::StoreError;
+use gatehouse::store::update_user_with;
 use gatehouse::wire::coder::{CoderError, UpdateRoles, UserJson, write_json};
 use serde_json::{Map, Value, json};
 
@@ -42,7 +41,7 @@ pub async fn update_user_roles(
     Path(param): Path<String>,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
-    let mut target = user_param::resolve_readable(&state, &s, &param).await?;
+    let target = user_param::resolve_readable(&state, &s, &param).await?;
     if target.id == s.user.id {
         return Err(CoderError::bad_request("You cannot change your own roles."));
     }
@@ -60,20 +59,15 @@ pub async fn update_user_roles(
         }
     }
     // A concurrent change to the user re-runs the checks against what is stored now.
-    for _ in 0..3 {
-        check_assignments(&s, &target.roles, &wanted)?;
-        target.roles = wanted.clone();
-        target.updated_at = truncate(state.clock.now());
-        match state.store.update_user(&target).await {
-            Ok(revision) => {
-                target.revision = revision;
-                return Ok(write_json(StatusCode::OK, &UserJson::from(&target)));
-            }
-            Err(StoreError::Conflict) => target = reload(&state, &target).await?,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(CoderError::internal(&"user changed concurrently"))
+    let now = truncate(state.clock.now());
+    let target = update_user_with(&*state.store, target, |u| {
+        check_assignments(&s, &u.roles, &wanted)?;
+        u.roles = wanted.clone();
+        u.updated_at = now;
+        Ok::<(), CoderError>(())
+    })
+    .await?;
+    Ok(write_json(StatusCode::OK, &UserJson::from(&target)))
 }
 
 /// Every role granted or revoked must be one the caller may assign (403 without the
@@ -97,12 +91,4 @@ fn check_assignments(s: &Session, current: &[String], wanted: &[String]) -> Resu
         ))),
         None => Ok(()),
     }
-}
-
-async fn reload(state: &AppState, user: &User) -> Result<User, CoderError> {
-    state
-        .store
-        .user_by_id(user.id)
-        .await?
-        .ok_or_else(CoderError::not_found)
 }

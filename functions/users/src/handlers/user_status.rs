@@ -7,7 +7,7 @@ use gatehouse::auth::session::{Session, truncate};
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
 use gatehouse::model::UserStatus;
-use gatehouse::store::StoreError;
+use gatehouse::store::{StoreError, update_user_with};
 use gatehouse::wire::coder::{CoderError, Response, UserJson, write_json};
 
 /// `PUT /api/v2/users/{user}/status/suspend`
@@ -34,7 +34,7 @@ async fn set_status(
     param: &str,
     status: UserStatus,
 ) -> Result<HttpResponse, CoderError> {
-    let mut target = user_param::resolve_readable(state, s, param).await?;
+    let target = user_param::resolve_readable(state, s, param).await?;
     if !can_update(s, &target) {
         return Err(CoderError::forbidden());
     }
@@ -48,29 +48,22 @@ async fn set_status(
             ));
         }
     }
-    for _ in 0..3 {
-        target.status = status;
-        target.updated_at = truncate(state.clock.now());
-        match state.store.update_user(&target).await {
-            Ok(revision) => {
-                target.revision = revision;
-                return Ok(write_json(StatusCode::OK, &UserJson::from(&target)));
-            }
-            Err(StoreError::Conflict) => {
-                target = state
-                    .store
-                    .user_by_id(target.id)
-                    .await?
-                    .ok_or_else(CoderError::not_found)?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(CoderError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        Response::message(format!(
-            "Internal error updating user's status to \"{}\".",
-            status.as_str()
+    let now = truncate(state.clock.now());
+    let saved = update_user_with(&*state.store, target, |u| {
+        u.status = status;
+        u.updated_at = now;
+        Ok::<(), StoreError>(())
+    })
+    .await;
+    match saved {
+        Ok(user) => Ok(write_json(StatusCode::OK, &UserJson::from(&user))),
+        Err(StoreError::Conflict) => Err(CoderError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Response::message(format!(
+                "Internal error updating user's status to \"{}\".",
+                status.as_str()
+            )),
         )),
-    ))
+        Err(e) => Err(e.into()),
+    }
 }
