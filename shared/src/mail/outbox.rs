@@ -13,10 +13,6 @@ impl OutboxMailer {
     pub fn new(dir: PathBuf) -> Self {
         Self { dir }
     }
-
-    pub fn dir(&self) -> &std::path::Path {
-        &self.dir
-    }
 }
 
 #[async_trait]

@@ -82,10 +82,6 @@ impl PasswordHasher {
         }
     }
 
-    pub fn params(&self) -> Argon2Params {
-        self.inner.params
-    }
-
     /// Hashes `password` into a PHC string, off the async executor.
     pub async fn hash(&self, password: &str) -> Result<String, PasswordHashError> {
         let password = password.to_owned();

@@ -1,27 +1,6 @@
 //! Resource types and their actions, as the JSON strings clients send (coderd/rbac/policy/policy.go,
 //! doc era).
 
-/// Every action string.
-pub const ACTIONS: &[&str] = &[
-    "create",
-    "read",
-    "update",
-    "delete",
-    "use",
-    "ssh",
-    "application_connect",
-    "view_insights",
-    "start",
-    "stop",
-    "assign",
-    "unassign",
-    "read_personal",
-    "update_personal",
-    "create_agent",
-    "delete_agent",
-    "share",
-];
-
 const WORKSPACE_ACTIONS: &[&str] = &[
     "create",
     "read",
@@ -100,10 +79,6 @@ pub const RESOURCES: &[(&str, &[&str])] = &[
     ("usage_event", &["create", "read", "update"]),
     ("aibridge_interception", &["create", "read", "update"]),
 ];
-
-pub fn is_known_resource(resource: &str) -> bool {
-    RESOURCES.iter().any(|(r, _)| *r == resource)
-}
 
 pub fn is_known_action(resource: &str, action: &str) -> bool {
     RESOURCES

@@ -12,11 +12,11 @@ mod subject;
 #[cfg(test)]
 mod tests;
 
-pub use catalog::{ACTIONS, RESOURCES, is_known_action, is_known_resource};
+pub use catalog::{RESOURCES, is_known_action};
 pub use engine::{AclList, Object, OrgPermissions, Permission, Role, Scope, Subject, authorize};
 pub use roles::{
-    BUILT_IN_ORG_ROLES, BUILT_IN_SITE_ROLES, RoleDefinition, RoleName, can_assign, display_name,
-    is_org_role, is_site_role, org_role, site_role,
+    BUILT_IN_ORG_ROLES, BUILT_IN_SITE_ROLES, RoleDefinition, can_assign, display_name, is_org_role,
+    is_site_role, org_role, site_role,
 };
 pub use scopes::{EXTERNAL_SCOPES, ScopeError, scope_for, validate_scope_name};
 pub use subject::subject_for;

@@ -359,13 +359,6 @@ const ASSIGNABLE_BY: &[(&str, &[&str])] = &[
     ("organization-user-admin", &["organization-member"]),
 ];
 
-/// A role held by a user: a site role, or an organization role within one organization.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RoleName {
-    Site(String),
-    Organization(String, uuid::Uuid),
-}
-
 pub fn site_role(name: &str) -> Option<&'static RoleDefinition> {
     BUILT_IN_SITE_ROLES.iter().find(|r| r.name == name)
 }

@@ -174,10 +174,6 @@ impl DynamoStore {
         Self::new(Client::new(&config), table)
     }
 
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
     async fn get(&self, pk: &str) -> StoreResult<Option<Item>> {
         let out = self
             .client

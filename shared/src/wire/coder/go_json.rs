@@ -182,11 +182,6 @@ impl<'a> GoObject<'a> {
         }
     }
 
-    /// A `map[string]T`'s entries, in document order.
-    pub fn entries(&self) -> Vec<(&'a String, &'a Value)> {
-        self.map.map(|m| m.iter().collect()).unwrap_or_default()
-    }
-
     pub fn raw(&self, field: &str) -> Option<&'a Value> {
         self.get(field)
     }
