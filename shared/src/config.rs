@@ -25,9 +25,10 @@ pub struct Settings {
     pub table: String,
     pub mailer: MailerKind,
     pub mail_from: String,
-    /// Public URL of the deployment; links in emails are built from it, and an `https` URL
-    /// marks auth cookies `Secure`.
-    pub base_url: String,
+    /// Public URL of the deployment (`GATEHOUSE_BASE_URL`); links in emails are built from it,
+    /// and an `https` URL marks auth cookies `Secure`. When unset, each request tells it (see
+    /// [`crate::http::public_url`]).
+    pub base_url: Option<String>,
     pub session_lifetime: Duration,
     pub otp_validity: Duration,
     pub convert_state_validity: Duration,
@@ -58,7 +59,7 @@ impl Default for Settings {
             table: "gatehouse".to_owned(),
             mailer: MailerKind::Outbox,
             mail_from: "gatehouse@localhost".to_owned(),
-            base_url: "http://127.0.0.1:8080".to_owned(),
+            base_url: None,
             session_lifetime: Duration::hours(24),
             otp_validity: Duration::minutes(20),
             convert_state_validity: Duration::minutes(5),
@@ -113,9 +114,7 @@ impl Settings {
             if !(v.starts_with("http://") || v.starts_with("https://")) {
                 return Err(bad("GATEHOUSE_BASE_URL", &v, "expected an http(s) URL"));
             }
-            s.base_url = v.trim_end_matches('/').to_owned();
-        } else {
-            s.base_url = format!("http://{}", s.listen);
+            s.base_url = Some(v.trim_end_matches('/').to_owned());
         }
         if let Some(v) = get("GATEHOUSE_SESSION_DURATION_SECONDS") {
             s.session_lifetime =
@@ -150,11 +149,6 @@ impl Settings {
             s.argon2.iterations = u32_in("GATEHOUSE_ARGON2_ITERATIONS", &v, 1..=64)?;
         }
         Ok(s)
-    }
-
-    /// Auth cookies carry `Secure` when the deployment is served over https.
-    pub fn secure_cookies(&self) -> bool {
-        self.base_url.starts_with("https://")
     }
 }
 
@@ -202,8 +196,7 @@ mod tests {
         assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(s.store, StoreKind::Embedded);
         assert_eq!(s.mailer, MailerKind::Outbox);
-        assert_eq!(s.base_url, "http://127.0.0.1:8080");
-        assert!(!s.secure_cookies());
+        assert_eq!(s.base_url, None);
     }
 
     #[test]

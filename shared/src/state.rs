@@ -2,9 +2,10 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{MailerKind, Settings, StoreKind};
-use crate::mail::{Mailer, OutboxMailer, SesMailer};
+use crate::mail::{MailError, Mailer, Message, OutboxMailer, SesMailer};
 use crate::password::PasswordHasher;
-use crate::store::{DynamoStore, EmbeddedStore, Store, StoreError};
+use crate::store::{DynamoStore, Store, StoreError};
+use async_trait::async_trait;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -14,6 +15,24 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
+}
+
+/// Whether an endpoint group sends mail. A group that never does builds no mail client at
+/// start-up (in Lambda, init time is billed and waited for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mail {
+    Sends,
+    Never,
+}
+
+/// The mailer of a group that sends no mail: a send is a programming error, reported as one.
+struct NoMail;
+
+#[async_trait]
+impl Mailer for NoMail {
+    async fn send(&self, _message: &Message) -> Result<(), MailError> {
+        Err(MailError::NotConfigured)
+    }
 }
 
 impl AppState {
@@ -33,16 +52,43 @@ impl AppState {
         }
     }
 
-    /// Builds the store and mailer the settings name, on the system clock.
-    pub async fn from_settings(settings: Settings) -> Result<Self, StoreError> {
-        let store: Arc<dyn Store> = match settings.store {
-            StoreKind::Embedded => Arc::new(EmbeddedStore::open(&settings.data_dir)?),
-            StoreKind::DynamoDb => Arc::new(DynamoStore::from_env(settings.table.clone()).await),
+    /// Builds the store and (when the group sends mail) the mailer the settings name, on the
+    /// system clock. The AWS configuration is loaded once, and only when a client needs it.
+    pub async fn from_settings(settings: Settings, mail: Mail) -> Result<Self, StoreError> {
+        let ses = mail == Mail::Sends && settings.mailer == MailerKind::Ses;
+        let aws = if settings.store == StoreKind::DynamoDb || ses {
+            Some(aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await)
+        } else {
+            None
         };
-        let mailer: Arc<dyn Mailer> = match settings.mailer {
-            MailerKind::Outbox => Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"))),
-            MailerKind::Ses => Arc::new(SesMailer::from_env(settings.mail_from.clone()).await),
+        let store: Arc<dyn Store> = match (settings.store, &aws) {
+            (StoreKind::DynamoDb, Some(aws)) => {
+                Arc::new(DynamoStore::from_config(aws, settings.table.clone()))
+            }
+            _ => embedded_store(&settings)?,
+        };
+        let mailer: Arc<dyn Mailer> = match (mail, settings.mailer, &aws) {
+            (Mail::Never, _, _) => Arc::new(NoMail),
+            (Mail::Sends, MailerKind::Ses, Some(aws)) => {
+                Arc::new(SesMailer::from_config(aws, settings.mail_from.clone()))
+            }
+            _ => Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"))),
         };
         Ok(Self::new(settings, store, mailer, Arc::new(SystemClock)))
     }
+}
+
+#[cfg(feature = "embedded")]
+fn embedded_store(settings: &Settings) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(crate::store::EmbeddedStore::open(
+        &settings.data_dir,
+    )?))
+}
+
+#[cfg(not(feature = "embedded"))]
+fn embedded_store(_settings: &Settings) -> Result<Arc<dyn Store>, StoreError> {
+    Err(StoreError::Backend(
+        "this build has no embedded store (cargo feature `embedded`); set GATEHOUSE_STORE=dynamodb"
+            .to_owned(),
+    ))
 }

@@ -1,15 +1,31 @@
-//! Structured logs: JSON inside Lambda (CloudWatch), human-readable locally. `RUST_LOG` filters.
+//! Structured logs: JSON inside Lambda (CloudWatch), human-readable locally.
+//!
+//! In Lambda the level comes from the function's `LoggingConfig` (`AWS_LAMBDA_LOG_LEVEL`), else
+//! `RUST_LOG`; every line is one JSON object with `level` (which Lambda's log-level filtering
+//! reads), the event's fields and the invocation's span, whose `requestId` ties the line to its
+//! request. Locally `RUST_LOG` filters [`info`].
 
 pub fn init() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some();
+    let directive = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+        .ok()
+        .filter(|_| in_lambda)
+        .map(|level| level.to_ascii_lowercase())
+        .or_else(|| std::env::var("RUST_LOG").ok())
+        .unwrap_or_else(|| "info".to_owned());
+    let filter = EnvFilter::try_new(directive).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);
     // A second init (tests, benches) keeps the first subscriber.
     let _ = if in_lambda {
-        builder.json().without_time().try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
     } else {
         builder.try_init()
     };

@@ -1,6 +1,6 @@
 //! Test harness: a real HTTP server per test on either store, and the mail it sent.
 //!
-//! - `Backend::Embedded`: redb in a temp dir, outbox mailer.
+//! - `Backend::Embedded`: SQLite in a temp dir, outbox mailer.
 //! - `Backend::Moto`: DynamoDB and SES on `moto_server` (`GATEHOUSE_TEST_MOTO_URL`, or a
 //!   `moto_server` started here from the repo's `.venv`), a fresh table per test created from
 //!   `template.yaml`, mail read back from moto's `/moto-api/data.json`.
@@ -43,7 +43,7 @@ pub fn test_settings() -> Settings {
         lanes: 1,
     };
     s.otp_request_floor = std::time::Duration::ZERO;
-    s.base_url = "https://gatehouse.test".to_owned();
+    s.base_url = Some("https://gatehouse.test".to_owned());
     s
 }
 

@@ -33,9 +33,10 @@ impl From<crate::password::PasswordHashError> for PasscodeChangeError {
     }
 }
 
-/// Issues and mails a passcode when `email` belongs to a user. Unknown emails do the same
-/// hashing work and send nothing; the caller answers identically either way.
-pub async fn request_passcode(state: &AppState, email: &str) -> Result<(), Error> {
+/// Issues and mails a passcode when `email` belongs to a user, with a reset link on `base_url`.
+/// Unknown emails do the same hashing work and send nothing; the caller answers identically
+/// either way.
+pub async fn request_passcode(state: &AppState, base_url: &str, email: &str) -> Result<(), Error> {
     let code = uuid::Uuid::new_v4().to_string();
     let hash = state.hasher.hash(&code).await?;
     let Some(user) = state
@@ -62,8 +63,7 @@ pub async fn request_passcode(state: &AppState, email: &str) -> Result<(), Error
     } else {
         &user.name
     };
-    let message =
-        templates::one_time_passcode(&state.settings.base_url, &user.email, name, &code, validity);
+    let message = templates::one_time_passcode(base_url, &user.email, name, &code, validity);
     state.mailer.send(&message).await?;
     Ok(())
 }

@@ -25,6 +25,8 @@ pub enum MailError {
     Outbox(String),
     #[error("ses: {0}")]
     Ses(String),
+    #[error("this endpoint group sends no mail")]
+    NotConfigured,
 }
 
 #[async_trait]

@@ -18,9 +18,8 @@ impl SesMailer {
         }
     }
 
-    pub async fn from_env(from: impl Into<String>) -> Self {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Self::new(Client::new(&config), from)
+    pub fn from_config(config: &aws_config::SdkConfig, from: impl Into<String>) -> Self {
+        Self::new(Client::new(config), from)
     }
 }
 

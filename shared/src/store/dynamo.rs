@@ -168,10 +168,9 @@ impl DynamoStore {
         }
     }
 
-    /// A client configured the SDK's way: `AWS_REGION`, `AWS_ENDPOINT_URL`, credentials chain.
-    pub async fn from_env(table: impl Into<String>) -> Self {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Self::new(Client::new(&config), table)
+    /// A client on the SDK's configuration (`AWS_REGION`, `AWS_ENDPOINT_URL`, credentials chain).
+    pub fn from_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
+        Self::new(Client::new(config), table)
     }
 
     async fn get(&self, pk: &str) -> StoreResult<Option<Item>> {

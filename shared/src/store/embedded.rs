@@ -1,6 +1,13 @@
-//! The local store: one redb database file under `GATEHOUSE_DATA_DIR`. redb serialises write
-//! transactions, so every check-then-write below (uniqueness, revisions, counters) is atomic, and
-//! a transaction that returns an error is dropped uncommitted: no partial writes.
+//! The local store: one SQLite database in WAL mode, `<GATEHOUSE_DATA_DIR>/gatehouse.sqlite3`,
+//! holding the same logical items as the DynamoDB table in one key-value table.
+//!
+//! Several processes open it at once (`cargo lambda watch` runs one per endpoint group, and
+//! `gatehouse-local` may run beside them). Every write is a `BEGIN IMMEDIATE` transaction, which
+//! takes the database's single write lock before its first read, so each check-then-write below
+//! (uniqueness, revisions, counters) is atomic across processes; a transaction that returns an
+//! error is rolled back, so nothing is half-written. Readers see a consistent snapshot and never
+//! wait for the writer. A process killed mid-write leaves only an uncommitted WAL tail, which the
+//! next opener ignores.
 
 use super::records::{
     self, ApiKeyRecord, CounterRecord, MarkerRecord, OrganizationRecord, UserRecord,
@@ -12,18 +19,27 @@ use super::{
 use crate::model::{ApiKey, Organization, User};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use redb::{Database, Durability, ReadableTable, TableDefinition};
-use std::path::Path;
-use std::sync::Arc;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use uuid::Uuid;
 
-const ITEMS: TableDefinition<&str, &[u8]> = TableDefinition::new("items");
+const FILE_NAME: &str = "gatehouse.sqlite3";
 
-type Table<'txn> = redb::Table<'txn, &'static str, &'static [u8]>;
+const SCHEMA: &str =
+    "CREATE TABLE IF NOT EXISTS items (k TEXT PRIMARY KEY NOT NULL, v BLOB NOT NULL) WITHOUT ROWID";
+
+/// How long a write waits for another process's write transaction (they last microseconds to a
+/// few milliseconds) before the request fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Idle connections kept per process; more are opened under load and closed afterwards.
+const IDLE_CONNECTIONS: usize = 8;
 
 #[derive(Clone)]
 pub struct EmbeddedStore {
-    db: Arc<Database>,
+    pool: Arc<Pool>,
 }
 
 impl std::fmt::Debug for EmbeddedStore {
@@ -36,77 +52,188 @@ fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
+/// Whether a commit waits for the disk. `Eventual` commits survive a crash of the process (the
+/// WAL is in the OS page cache) but may be lost on power loss: fine for rate-limit counters.
+#[derive(Clone, Copy)]
+enum Durability {
+    Immediate,
+    Eventual,
+}
+
+struct Pool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Pool {
+    fn connect(&self) -> StoreResult<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(backend)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+        Ok(conn)
+    }
+
+    /// Runs `work` on an idle connection (or a new one) and keeps the connection for later.
+    fn with<T>(&self, work: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let idle = self.lock().pop();
+        let mut conn = match idle {
+            Some(conn) => conn,
+            None => self.connect()?,
+        };
+        let out = work(&mut conn);
+        let mut idle = self.lock();
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(conn);
+        }
+        out
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+        // The guarded Vec stays consistent even if a holder panicked.
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The item table inside one transaction.
+struct Items<'c>(&'c Connection);
+
+impl Items<'_> {
+    fn get(&self, key: &str) -> StoreResult<Option<Vec<u8>>> {
+        self.0
+            .prepare_cached("SELECT v FROM items WHERE k = ?1")
+            .map_err(backend)?
+            .query_row([key], |row| row.get(0))
+            .optional()
+            .map_err(backend)
+    }
+
+    fn exists(&self, key: &str) -> StoreResult<bool> {
+        self.0
+            .prepare_cached("SELECT 1 FROM items WHERE k = ?1")
+            .map_err(backend)?
+            .exists([key])
+            .map_err(backend)
+    }
+
+    fn put(&self, key: &str, value: &[u8]) -> StoreResult<()> {
+        self.0
+            .prepare_cached("INSERT OR REPLACE INTO items (k, v) VALUES (?1, ?2)")
+            .map_err(backend)?
+            .execute(rusqlite::params![key, value])
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    /// Deletes `key`, returning what it held.
+    fn remove(&self, key: &str) -> StoreResult<Option<Vec<u8>>> {
+        self.0
+            .prepare_cached("DELETE FROM items WHERE k = ?1 RETURNING v")
+            .map_err(backend)?
+            .query_row([key], |row| row.get(0))
+            .optional()
+            .map_err(backend)
+    }
+
+    /// Every key in `[start, end)`, in order.
+    fn keys_between(&self, start: &str, end: &str) -> StoreResult<Vec<String>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT k FROM items WHERE k >= ?1 AND k < ?2 ORDER BY k")
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map([start, end], |row| row.get(0))
+            .map_err(backend)?;
+        rows.collect::<Result<_, _>>().map_err(backend)
+    }
+}
+
 impl EmbeddedStore {
-    /// Opens (or creates) `<dir>/gatehouse.redb`.
+    /// Opens (or creates) `<dir>/gatehouse.sqlite3`; other processes may have it open too.
     pub fn open(dir: &Path) -> StoreResult<Self> {
         std::fs::create_dir_all(dir).map_err(backend)?;
-        let db = Database::create(dir.join("gatehouse.redb")).map_err(backend)?;
-        let txn = db.begin_write().map_err(backend)?;
-        txn.open_table(ITEMS).map_err(backend)?;
-        txn.commit().map_err(backend)?;
-        Ok(Self { db: Arc::new(db) })
+        let path = dir.join(FILE_NAME);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(backend)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+        // WAL is a property of the file: set once, every later connection uses it.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(backend)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend(format!(
+                "{} cannot use write-ahead logging (journal mode {mode})",
+                path.display()
+            )));
+        }
+        conn.execute(SCHEMA, []).map_err(backend)?;
+        Ok(Self {
+            pool: Arc::new(Pool {
+                path,
+                idle: Mutex::new(vec![conn]),
+            }),
+        })
     }
 
     async fn write<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut Table<'_>) -> StoreResult<T> + Send + 'static,
+        work: impl FnOnce(&Items<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
         self.write_with(Durability::Immediate, work).await
     }
 
-    /// A write transaction; `Durability::Eventual` skips the fsync, for data whose loss in a
-    /// crash is harmless (rate-limit counters). The next immediate commit persists it too.
+    /// A write transaction holding the database's write lock from its first statement.
     async fn write_with<T: Send + 'static>(
         &self,
         durability: Durability,
-        work: impl FnOnce(&mut Table<'_>) -> StoreResult<T> + Send + 'static,
+        work: impl FnOnce(&Items<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
-        let db = Arc::clone(&self.db);
+        let pool = Arc::clone(&self.pool);
         tokio::task::spawn_blocking(move || {
-            let mut txn = db.begin_write().map_err(backend)?;
-            txn.set_durability(durability);
-            let out = {
-                let mut table = txn.open_table(ITEMS).map_err(backend)?;
-                work(&mut table)?
-            };
-            txn.commit().map_err(backend)?;
-            Ok(out)
+            pool.with(|conn| {
+                let synchronous = match durability {
+                    Durability::Immediate => "FULL",
+                    Durability::Eventual => "NORMAL",
+                };
+                conn.pragma_update(None, "synchronous", synchronous)
+                    .map_err(backend)?;
+                let txn = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(backend)?;
+                // Dropping `txn` on an error rolls it back.
+                let out = work(&Items(&txn))?;
+                txn.commit().map_err(backend)?;
+                Ok(out)
+            })
         })
         .await
         .map_err(backend)?
     }
 
+    /// A read transaction: every read inside sees the same snapshot.
     async fn read<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&redb::ReadOnlyTable<&'static str, &'static [u8]>) -> StoreResult<T>
-        + Send
-        + 'static,
+        work: impl FnOnce(&Items<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
-        let db = Arc::clone(&self.db);
+        let pool = Arc::clone(&self.pool);
         tokio::task::spawn_blocking(move || {
-            let txn = db.begin_read().map_err(backend)?;
-            let table = txn.open_table(ITEMS).map_err(backend)?;
-            work(&table)
+            pool.with(|conn| {
+                let txn = conn
+                    .transaction_with_behavior(TransactionBehavior::Deferred)
+                    .map_err(backend)?;
+                work(&Items(&txn))
+            })
         })
         .await
         .map_err(backend)?
     }
-}
-
-fn get(
-    table: &impl ReadableTable<&'static str, &'static [u8]>,
-    key: &str,
-) -> StoreResult<Option<Vec<u8>>> {
-    Ok(table.get(key).map_err(backend)?.map(|v| v.value().to_vec()))
-}
-
-fn put(table: &mut Table<'_>, key: &str, value: &[u8]) -> StoreResult<()> {
-    table.insert(key, value).map_err(backend)?;
-    Ok(())
-}
-
-fn exists(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> StoreResult<bool> {
-    Ok(table.get(key).map_err(backend)?.is_some())
 }
 
 fn marker(target: &str) -> StoreResult<Vec<u8>> {
@@ -120,43 +247,48 @@ fn user_from(bytes: &[u8]) -> StoreResult<User> {
     records::decode::<UserRecord, User>(bytes)
 }
 
-fn user_via_marker(
-    table: &impl ReadableTable<&'static str, &'static [u8]>,
-    marker_key: &str,
-) -> StoreResult<Option<User>> {
-    let Some(m) = get(table, marker_key)? else {
+fn marker_target(items: &Items<'_>, marker_key: &str) -> StoreResult<Option<String>> {
+    let Some(m) = items.get(marker_key)? else {
         return Ok(None);
     };
     let m: MarkerRecord =
         serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    get(table, &m.target)?.map(|b| user_from(&b)).transpose()
+    Ok(Some(m.target))
+}
+
+fn user_via_marker(items: &Items<'_>, marker_key: &str) -> StoreResult<Option<User>> {
+    let Some(target) = marker_target(items, marker_key)? else {
+        return Ok(None);
+    };
+    items.get(&target)?.map(|b| user_from(&b)).transpose()
 }
 
 /// Writes a new user and its uniqueness markers, failing without writing if either is taken.
-fn insert_user(table: &mut Table<'_>, user: &User) -> StoreResult<()> {
+fn insert_user(items: &Items<'_>, user: &User) -> StoreResult<()> {
     let email = keys::email_marker(&user.email_key());
     let username = keys::username_marker(&user.username_key());
-    if exists(table, &email)? {
+    if items.exists(&email)? {
         return Err(StoreError::EmailTaken);
     }
-    if exists(table, &username)? {
+    if items.exists(&username)? {
         return Err(StoreError::UsernameTaken);
     }
     let pk = keys::user(user.id);
-    if exists(table, &pk)? {
+    if items.exists(&pk)? {
         return Err(StoreError::Conflict);
     }
     let mut record = UserRecord::from(user);
     record.revision = 1;
-    put(table, &pk, records::encode(&record)?.as_bytes())?;
-    put(table, &email, &marker(&pk)?)?;
-    put(table, &username, &marker(&pk)?)
+    items.put(&pk, records::encode(&record)?.as_bytes())?;
+    items.put(&email, &marker(&pk)?)?;
+    items.put(&username, &marker(&pk)?)
 }
 
 /// Writes `user` if its stored revision is still `user.revision`; email and username are fixed.
-fn save_user(table: &mut Table<'_>, user: &User) -> StoreResult<u64> {
+fn save_user(items: &Items<'_>, user: &User) -> StoreResult<u64> {
     let pk = keys::user(user.id);
-    let current = get(table, &pk)?
+    let current = items
+        .get(&pk)?
         .map(|b| user_from(&b))
         .transpose()?
         .ok_or(StoreError::Conflict)?;
@@ -168,62 +300,52 @@ fn save_user(table: &mut Table<'_>, user: &User) -> StoreResult<u64> {
     }
     let mut record = UserRecord::from(user);
     record.revision = user.revision + 1;
-    put(table, &pk, records::encode(&record)?.as_bytes())?;
+    items.put(&pk, records::encode(&record)?.as_bytes())?;
     Ok(record.revision)
 }
 
-fn insert_organization(table: &mut Table<'_>, organization: &Organization) -> StoreResult<()> {
+fn insert_organization(items: &Items<'_>, organization: &Organization) -> StoreResult<()> {
     let pk = keys::organization(organization.id);
     let name = keys::organization_name_marker(&organization.name);
-    if exists(table, &name)? || exists(table, &pk)? {
+    if items.exists(&name)? || items.exists(&pk)? {
         return Err(StoreError::OrganizationNameTaken);
     }
-    put(
-        table,
+    items.put(
         &pk,
         records::encode(&OrganizationRecord::from(organization))?.as_bytes(),
     )?;
-    put(table, &name, &marker(&pk)?)?;
+    items.put(&name, &marker(&pk)?)?;
     if organization.is_default {
-        if exists(table, keys::DEFAULT_ORGANIZATION)? {
+        if items.exists(keys::DEFAULT_ORGANIZATION)? {
             return Err(StoreError::Conflict);
         }
-        put(table, keys::DEFAULT_ORGANIZATION, &marker(&pk)?)?;
+        items.put(keys::DEFAULT_ORGANIZATION, &marker(&pk)?)?;
     }
     Ok(())
 }
 
 fn organization_via_marker(
-    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    items: &Items<'_>,
     marker_key: &str,
 ) -> StoreResult<Option<Organization>> {
-    let Some(m) = get(table, marker_key)? else {
+    let Some(target) = marker_target(items, marker_key)? else {
         return Ok(None);
     };
-    let m: MarkerRecord =
-        serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    get(table, &m.target)?
+    items
+        .get(&target)?
         .map(|b| records::decode::<OrganizationRecord, Organization>(&b))
         .transpose()
 }
 
 /// Removes a key, its index entry and its name marker.
-fn remove_api_key(table: &mut Table<'_>, id: &str) -> StoreResult<()> {
-    let Some(bytes) = table
-        .remove(keys::api_key(id).as_str())
-        .map_err(backend)?
-        .map(|v| v.value().to_vec())
-    else {
+fn remove_api_key(items: &Items<'_>, id: &str) -> StoreResult<()> {
+    let Some(bytes) = items.remove(&keys::api_key(id))? else {
         return Ok(());
     };
     let key: ApiKey = records::decode::<ApiKeyRecord, ApiKey>(&bytes)?;
-    table
-        .remove(user_key_index(key.user_id, &key.id).as_str())
-        .map_err(backend)?;
+    items.remove(&user_key_index(key.user_id, &key.id))?;
     if !key.token_name.is_empty() {
-        table
-            .remove(keys::token_name_marker(key.user_id, &key.token_name).as_str())
-            .map_err(backend)?;
+        items.remove(&keys::token_name_marker(key.user_id, &key.token_name))?;
     }
     Ok(())
 }
@@ -232,24 +354,15 @@ fn user_key_index(user_id: Uuid, key_id: &str) -> String {
     format!("{}#{key_id}", keys::api_keys_of_user(user_id))
 }
 
-fn key_ids_of_user(
-    table: &impl ReadableTable<&'static str, &'static [u8]>,
-    user_id: Uuid,
-) -> StoreResult<Vec<String>> {
+fn key_ids_of_user(items: &Items<'_>, user_id: Uuid) -> StoreResult<Vec<String>> {
     let prefix = format!("{}#", keys::api_keys_of_user(user_id));
     // '$' sorts right after '#', so this range holds exactly the keys with the prefix.
     let end = format!("{}$", keys::api_keys_of_user(user_id));
-    let mut ids = Vec::new();
-    for entry in table
-        .range(prefix.as_str()..end.as_str())
-        .map_err(backend)?
-    {
-        let (k, _) = entry.map_err(backend)?;
-        if let Some(id) = k.value().strip_prefix(&prefix) {
-            ids.push(id.to_owned());
-        }
-    }
-    Ok(ids)
+    Ok(items
+        .keys_between(&prefix, &end)?
+        .into_iter()
+        .filter_map(|k| k.strip_prefix(&prefix).map(str::to_owned))
+        .collect())
 }
 
 #[async_trait]
@@ -257,18 +370,18 @@ impl UserStore for EmbeddedStore {
     async fn create_first_user(&self, user: &User, organization: &Organization) -> StoreResult<()> {
         let (user, organization) = (user.clone(), organization.clone());
         self.write(move |t| {
-            if exists(t, keys::FIRST_USER)? {
+            if t.exists(keys::FIRST_USER)? {
                 return Err(StoreError::FirstUserExists);
             }
             insert_organization(t, &organization)?;
             insert_user(t, &user)?;
-            put(t, keys::FIRST_USER, &marker(&keys::user(user.id))?)
+            t.put(keys::FIRST_USER, &marker(&keys::user(user.id))?)
         })
         .await
     }
 
     async fn first_user_exists(&self) -> StoreResult<bool> {
-        self.read(|t| exists(t, keys::FIRST_USER)).await
+        self.read(|t| t.exists(keys::FIRST_USER)).await
     }
 
     async fn create_user(&self, user: &User) -> StoreResult<()> {
@@ -277,7 +390,7 @@ impl UserStore for EmbeddedStore {
     }
 
     async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<User>> {
-        self.read(move |t| get(t, &keys::user(id))?.map(|b| user_from(&b)).transpose())
+        self.read(move |t| t.get(&keys::user(id))?.map(|b| user_from(&b)).transpose())
             .await
     }
 
@@ -314,7 +427,7 @@ impl OrganizationStore for EmbeddedStore {
 
     async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>> {
         self.read(move |t| {
-            get(t, &keys::organization(id))?
+            t.get(&keys::organization(id))?
                 .map(|b| records::decode::<OrganizationRecord, Organization>(&b))
                 .transpose()
         })
@@ -339,22 +452,18 @@ impl ApiKeyStore for EmbeddedStore {
         let key = key.clone();
         self.write(move |t| {
             let pk = keys::api_key(&key.id);
-            if exists(t, &pk)? {
+            if t.exists(&pk)? {
                 return Err(StoreError::Conflict);
             }
             if !key.token_name.is_empty() {
                 let name = keys::token_name_marker(key.user_id, &key.token_name);
-                if exists(t, &name)? {
+                if t.exists(&name)? {
                     return Err(StoreError::TokenNameTaken);
                 }
-                put(t, &name, &marker(&pk)?)?;
+                t.put(&name, &marker(&pk)?)?;
             }
-            put(
-                t,
-                &pk,
-                records::encode(&ApiKeyRecord::from(&key))?.as_bytes(),
-            )?;
-            put(t, &user_key_index(key.user_id, &key.id), b"")
+            t.put(&pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())?;
+            t.put(&user_key_index(key.user_id, &key.id), b"")
         })
         .await
     }
@@ -362,7 +471,7 @@ impl ApiKeyStore for EmbeddedStore {
     async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>> {
         let pk = keys::api_key(id);
         self.read(move |t| {
-            get(t, &pk)?
+            t.get(&pk)?
                 .map(|b| records::decode::<ApiKeyRecord, ApiKey>(&b))
                 .transpose()
         })
@@ -374,14 +483,10 @@ impl ApiKeyStore for EmbeddedStore {
         self.write(move |t| {
             let pk = keys::api_key(&key.id);
             // A key deleted meanwhile (logout) stays deleted.
-            if !exists(t, &pk)? {
+            if !t.exists(&pk)? {
                 return Ok(());
             }
-            put(
-                t,
-                &pk,
-                records::encode(&ApiKeyRecord::from(&key))?.as_bytes(),
-            )
+            t.put(&pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())
         })
         .await
     }
@@ -395,7 +500,7 @@ impl ApiKeyStore for EmbeddedStore {
         self.read(move |t| {
             let mut out = Vec::new();
             for id in key_ids_of_user(t, user_id)? {
-                if let Some(b) = get(t, &keys::api_key(&id))? {
+                if let Some(b) = t.get(&keys::api_key(&id))? {
                     out.push(records::decode::<ApiKeyRecord, ApiKey>(&b)?);
                 }
             }
@@ -426,7 +531,7 @@ fn live_counter(bytes: Option<Vec<u8>>, now: DateTime<Utc>) -> StoreResult<u64> 
 impl CounterStore for EmbeddedStore {
     async fn counter(&self, key: &str, now: DateTime<Utc>) -> StoreResult<u64> {
         let pk = keys::counter(key);
-        self.read(move |t| live_counter(get(t, &pk)?, now)).await
+        self.read(move |t| live_counter(t.get(&pk)?, now)).await
     }
 
     async fn increment_below(
@@ -438,7 +543,7 @@ impl CounterStore for EmbeddedStore {
     ) -> StoreResult<Option<u64>> {
         let pk = keys::counter(key);
         self.write_with(Durability::Eventual, move |t| {
-            let count = live_counter(get(t, &pk)?, now)?;
+            let count = live_counter(t.get(&pk)?, now)?;
             if count >= ceiling {
                 return Ok(None);
             }
@@ -446,7 +551,7 @@ impl CounterStore for EmbeddedStore {
                 count: count + 1,
                 expires_at,
             };
-            put(t, &pk, records::encode(&record)?.as_bytes())?;
+            t.put(&pk, records::encode(&record)?.as_bytes())?;
             Ok(Some(count + 1))
         })
         .await
@@ -457,10 +562,10 @@ impl CounterStore for EmbeddedStore {
 impl SecretStore for EmbeddedStore {
     async fn get_or_create_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
         let (pk, candidate) = (keys::secret(name), candidate.to_vec());
-        self.write(move |t| match get(t, &pk)? {
+        self.write(move |t| match t.get(&pk)? {
             Some(existing) => Ok(existing),
             None => {
-                put(t, &pk, &candidate)?;
+                t.put(&pk, &candidate)?;
                 Ok(candidate)
             }
         })

@@ -1,15 +1,18 @@
 //! Persistence, sized to capabilities. Two implementations pass one conformance suite
-//! (`tests/tests/store_conformance.rs`): DynamoDB single table and an embedded redb file.
+//! (`tests/tests/store_conformance.rs`): DynamoDB single table and an embedded SQLite file
+//! (feature `embedded`, for local runs).
 //!
 //! Both keep the same logical items (see [`keys`]) and the same versioned JSON records
 //! (see [`records`]), so behaviour cannot drift between local runs and AWS.
 
 mod dynamo;
+#[cfg(feature = "embedded")]
 mod embedded;
 pub mod keys;
 pub mod records;
 
 pub use dynamo::DynamoStore;
+#[cfg(feature = "embedded")]
 pub use embedded::EmbeddedStore;
 
 use crate::model::{ApiKey, Organization, User};

@@ -9,6 +9,7 @@ use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
 use gatehouse::http::cookies::{SameSite, SetCookie};
+use gatehouse::http::public_url::PublicUrl;
 use gatehouse::model::LoginType;
 use gatehouse::wire::coder::{CoderError, ConvertLoginRequest, go_time, write_json};
 use serde_json::json;
@@ -20,6 +21,7 @@ pub const CONVERT_COOKIE: &str = "coder_oauth_convert_jwt";
 pub async fn convert_login(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    base_url: PublicUrl,
     Path(param): Path<String>,
     request: Request,
 ) -> Result<Response, CoderError> {
@@ -55,7 +57,7 @@ pub async fn convert_login(
         expires: Some(grant.expires_at),
         max_age: None,
         same_site: SameSite::Lax,
-        secure: state.settings.secure_cookies(),
+        secure: base_url.is_https(),
     };
     let body = json!({
         "state_string": grant.state_string,

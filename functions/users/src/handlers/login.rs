@@ -9,6 +9,7 @@ use gatehouse::http::client_ip::ClientIp;
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::cookies::{SameSite, SetCookie};
 use gatehouse::http::credentials::CODER_SESSION_COOKIE;
+use gatehouse::http::public_url::PublicUrl;
 use gatehouse::model::LoginType;
 use gatehouse::wire::coder::{CoderError, LoginWithPasswordRequest, write_json};
 use serde_json::json;
@@ -17,6 +18,7 @@ use serde_json::json;
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    base_url: PublicUrl,
     CoderJson(req): CoderJson<LoginWithPasswordRequest>,
 ) -> Result<Response, CoderError> {
     let user = login::password_login(&state, &req.email, &req.password)
@@ -36,7 +38,7 @@ pub async fn login(
         expires: None,
         max_age: None,
         same_site: SameSite::Lax,
-        secure: state.settings.secure_cookies(),
+        secure: base_url.is_https(),
     };
     Ok(set_cookie(
         write_json(StatusCode::CREATED, &json!({ "session_token": token })),
