@@ -1,0 +1,112 @@
+//! The embedded store shared by several processes at once, as under `cargo lambda watch`: no
+//! acknowledged write is lost to a concurrent writer, and a writer killed mid-write leaves the
+//! store readable and writable for the others.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
+
+use chrono::Utc;
+use gatehouse::model::User;
+use gatehouse::store::{EmbeddedStore, StoreError, UserStore, update_user_with};
+use gatehouse_tests::{unique_email, unique_username};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+const WRITER: &str = env!("CARGO_BIN_EXE_store-writer");
+
+async fn store_with_user(dir: &Path) -> (EmbeddedStore, User) {
+    let store = EmbeddedStore::open(dir).unwrap();
+    let user = User::new(&unique_email("proc"), &unique_username("proc"), Utc::now());
+    store.create_user(&user).await.unwrap();
+    (store, user)
+}
+
+fn writer(dir: &Path, user: &User, tag: &str, count: u64) -> Child {
+    Command::new(WRITER)
+        .args([
+            dir.to_str().unwrap(),
+            &user.id.to_string(),
+            tag,
+            &count.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Reads `ack <i>` lines until the child's output ends; returns the roles it acknowledged.
+fn acknowledged(tag: &str, lines: impl Iterator<Item = std::io::Result<String>>) -> Vec<String> {
+    lines
+        .map_while(Result::ok)
+        .filter_map(|l| l.strip_prefix("ack ").map(|i| format!("{tag}-{i}")))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_in_two_processes_lose_no_acknowledged_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, user) = store_with_user(dir.path()).await;
+    let mut a = writer(dir.path(), &user, "a", 40);
+    let mut b = writer(dir.path(), &user, "b", 40);
+    // This process writes the same user at the same time.
+    for i in 0..40 {
+        let current = store.user_by_id(user.id).await.unwrap().unwrap();
+        update_user_with(&store, current, |u| {
+            u.roles.push(format!("c-{i}"));
+            Ok::<(), StoreError>(())
+        })
+        .await
+        .unwrap();
+    }
+    let acks_a = acknowledged("a", BufReader::new(a.stdout.take().unwrap()).lines());
+    let acks_b = acknowledged("b", BufReader::new(b.stdout.take().unwrap()).lines());
+    assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    assert_eq!((acks_a.len(), acks_b.len()), (40, 40));
+
+    let stored = store.user_by_id(user.id).await.unwrap().unwrap();
+    let roles: HashSet<&str> = stored.roles.iter().map(String::as_str).collect();
+    for role in acks_a.iter().chain(&acks_b) {
+        assert!(
+            roles.contains(role.as_str()),
+            "lost acknowledged write {role}"
+        );
+    }
+    assert_eq!(stored.roles.len(), 120, "each write applied exactly once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_killed_mid_write_leaves_the_store_readable_and_writable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, user) = store_with_user(dir.path()).await;
+    let mut child = writer(dir.path(), &user, "k", 1_000_000);
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut acks = acknowledged("k", lines.by_ref().take(25));
+    // SIGKILL while it keeps writing: no destructor, no clean close.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    acks.extend(acknowledged("k", lines));
+
+    // Another process (this one, on a fresh handle) reads every acknowledged write ...
+    let reopened = EmbeddedStore::open(dir.path()).unwrap();
+    let stored = reopened.user_by_id(user.id).await.unwrap().unwrap();
+    for role in &acks {
+        assert!(
+            stored.roles.contains(role),
+            "lost acknowledged write {role}"
+        );
+    }
+    // ... and writes on.
+    update_user_with(&reopened, stored, |u| {
+        u.roles.push("after".to_owned());
+        Ok::<(), StoreError>(())
+    })
+    .await
+    .unwrap();
+    let after = store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(after.roles.last().map(String::as_str), Some("after"));
+}
