@@ -4,7 +4,6 @@
 
 use gatehouse::AppState;
 use gatehouse::config::Settings;
-use gatehouse::state::Mail;
 use gatehouse_local::app;
 use std::net::SocketAddr;
 
@@ -45,7 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         data_dir = %settings.data_dir.display(),
         "starting gatehouse-local"
     );
-    let state = AppState::from_settings(settings, Mail::Sends).await?;
+    let state = AppState::with_mail(settings).await?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
     axum::serve(

@@ -4,6 +4,7 @@
 //! [`store::Store`] / [`mail::Mailer`]. Nothing here knows about routing.
 
 pub mod auth;
+pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod error;

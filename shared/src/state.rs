@@ -17,14 +17,6 @@ pub struct AppState {
     pub hasher: PasswordHasher,
 }
 
-/// Whether an endpoint group sends mail. A group that never does builds no mail client at
-/// start-up (in Lambda, init time is billed and waited for).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mail {
-    Sends,
-    Never,
-}
-
 /// The mailer of a group that sends no mail: a send is a programming error, reported as one.
 struct NoMail;
 
@@ -52,29 +44,51 @@ impl AppState {
         }
     }
 
-    /// Builds the store and (when the group sends mail) the mailer the settings name, on the
-    /// system clock. The AWS configuration is loaded once, and only when a client needs it.
-    pub async fn from_settings(settings: Settings, mail: Mail) -> Result<Self, StoreError> {
-        let ses = mail == Mail::Sends && settings.mailer == MailerKind::Ses;
-        let aws = if settings.store == StoreKind::DynamoDb || ses {
-            Some(aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await)
+    /// For a group that sends mail: the store and the mailer the settings name, on the system
+    /// clock. The AWS configuration is loaded once, and only when a client needs it.
+    pub async fn with_mail(settings: Settings) -> Result<Self, StoreError> {
+        let aws = if settings.store == StoreKind::DynamoDb || settings.mailer == MailerKind::Ses {
+            Some(crate::aws::load_config().await)
         } else {
             None
         };
-        let store: Arc<dyn Store> = match (settings.store, &aws) {
-            (StoreKind::DynamoDb, Some(aws)) => {
-                Arc::new(DynamoStore::from_config(aws, settings.table.clone()))
-            }
-            _ => embedded_store(&settings)?,
-        };
-        let mailer: Arc<dyn Mailer> = match (mail, settings.mailer, &aws) {
-            (Mail::Never, _, _) => Arc::new(NoMail),
-            (Mail::Sends, MailerKind::Ses, Some(aws)) => {
+        let mailer: Arc<dyn Mailer> = match &aws {
+            Some(aws) if settings.mailer == MailerKind::Ses => {
                 Arc::new(SesMailer::from_config(aws, settings.mail_from.clone()))
             }
             _ => Arc::new(OutboxMailer::new(settings.data_dir.join("outbox"))),
         };
+        let store = store(&settings, aws.as_ref())?;
         Ok(Self::new(settings, store, mailer, Arc::new(SystemClock)))
+    }
+
+    /// For a group that never sends mail: no mail client is built, or linked into its binary
+    /// (in Lambda, init time is billed and waited for, and the binary is loaded at each cold start).
+    pub async fn without_mail(settings: Settings) -> Result<Self, StoreError> {
+        let aws = if settings.store == StoreKind::DynamoDb {
+            Some(crate::aws::load_config().await)
+        } else {
+            None
+        };
+        let store = store(&settings, aws.as_ref())?;
+        Ok(Self::new(
+            settings,
+            store,
+            Arc::new(NoMail),
+            Arc::new(SystemClock),
+        ))
+    }
+}
+
+fn store(
+    settings: &Settings,
+    aws: Option<&aws_config::SdkConfig>,
+) -> Result<Arc<dyn Store>, StoreError> {
+    match aws {
+        Some(aws) if settings.store == StoreKind::DynamoDb => Ok(Arc::new(
+            DynamoStore::from_config(aws, settings.table.clone()),
+        )),
+        _ => embedded_store(settings),
     }
 }
 

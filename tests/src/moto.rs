@@ -75,6 +75,7 @@ impl Moto {
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
         let config = aws_sdk_dynamodb::Config::builder()
             .behavior_version(BehaviorVersion::latest())
+            .http_client(gatehouse::aws::http_client())
             .endpoint_url(&self.url)
             .region(Region::new("us-east-1"))
             .credentials_provider(Self::credentials())
@@ -85,6 +86,7 @@ impl Moto {
     pub fn ses(&self) -> aws_sdk_ses::Client {
         let config = aws_sdk_ses::Config::builder()
             .behavior_version(aws_sdk_ses::config::BehaviorVersion::latest())
+            .http_client(gatehouse::aws::http_client())
             .endpoint_url(&self.url)
             .region(aws_sdk_ses::config::Region::new("us-east-1"))
             .credentials_provider(aws_sdk_ses::config::Credentials::new(

@@ -2,12 +2,11 @@
 
 use gatehouse::AppState;
 use gatehouse::config::Settings;
-use gatehouse::state::Mail;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     gatehouse::telemetry::init();
     let settings = Settings::from_env()?;
-    let state = AppState::from_settings(settings, Mail::Never).await?;
+    let state = AppState::without_mail(settings).await?;
     lambda_http::run(gatehouse_authz::router(state)).await
 }
