@@ -47,11 +47,10 @@ impl AppState {
     /// For a group that sends mail: the store and the mailer the settings name, on the system
     /// clock. The AWS configuration is loaded once, and only when a client needs it.
     pub async fn with_mail(settings: Settings) -> Result<Self, StoreError> {
-        let aws = if settings.store == StoreKind::DynamoDb || settings.mailer == MailerKind::Ses {
-            Some(crate::aws::load_config().await)
-        } else {
-            None
-        };
+        let aws = aws_config_if(
+            settings.store == StoreKind::DynamoDb || settings.mailer == MailerKind::Ses,
+        )
+        .await;
         let mailer: Arc<dyn Mailer> = match &aws {
             Some(aws) if settings.mailer == MailerKind::Ses => {
                 Arc::new(SesMailer::from_config(aws, settings.mail_from.clone()))
@@ -65,11 +64,7 @@ impl AppState {
     /// For a group that never sends mail: no mail client is built, or linked into its binary
     /// (in Lambda, init time is billed and waited for, and the binary is loaded at each cold start).
     pub async fn without_mail(settings: Settings) -> Result<Self, StoreError> {
-        let aws = if settings.store == StoreKind::DynamoDb {
-            Some(crate::aws::load_config().await)
-        } else {
-            None
-        };
+        let aws = aws_config_if(settings.store == StoreKind::DynamoDb).await;
         let store = store(&settings, aws.as_ref())?;
         Ok(Self::new(
             settings,
@@ -77,6 +72,14 @@ impl AppState {
             Arc::new(NoMail),
             Arc::new(SystemClock),
         ))
+    }
+}
+
+async fn aws_config_if(needed: bool) -> Option<aws_config::SdkConfig> {
+    if needed {
+        Some(crate::aws::load_config().await)
+    } else {
+        None
     }
 }
 
