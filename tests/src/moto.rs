@@ -73,14 +73,24 @@ impl Moto {
 
     /// A fresh client (clients are bound to the runtime that first uses them; each test has its own).
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
-        let config = aws_sdk_dynamodb::Config::builder()
+        aws_sdk_dynamodb::Client::from_conf(self.dynamodb_config().build())
+    }
+
+    /// A fresh client whose every call `interceptor` sees.
+    pub fn dynamodb_with(
+        &self,
+        interceptor: impl aws_sdk_dynamodb::config::Intercept + 'static,
+    ) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::from_conf(self.dynamodb_config().interceptor(interceptor).build())
+    }
+
+    fn dynamodb_config(&self) -> aws_sdk_dynamodb::config::Builder {
+        aws_sdk_dynamodb::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .http_client(gatehouse::aws::http_client())
             .endpoint_url(&self.url)
             .region(Region::new("us-east-1"))
             .credentials_provider(Self::credentials())
-            .build();
-        aws_sdk_dynamodb::Client::from_conf(config)
     }
 
     pub fn ses(&self) -> aws_sdk_ses::Client {

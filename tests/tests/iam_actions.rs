@@ -1,0 +1,280 @@
+//! What AWS would refuse: each function's flows, through its own router on DynamoDB (moto), issue
+//! only DynamoDB actions its IAM policy in `template.yaml` allows. (`scripts/check-template`
+//! checks the other way: the policy allows nothing more than its table of actions.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
+
+use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::BoxError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use axum::http::{Method, Request};
+use gatehouse::AppState;
+use gatehouse::clock::SystemClock;
+use gatehouse::config::{MailerKind, StoreKind};
+use gatehouse::mail::SesMailer;
+use gatehouse::store::DynamoStore;
+use gatehouse_tests::moto::Moto;
+use gatehouse_tests::{SENDER, STRONG, test_settings, unique_email, unique_username};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+/// The IAM actions of every DynamoDB call a client makes.
+#[derive(Debug, Clone, Default)]
+struct Recorder(Arc<Mutex<BTreeSet<String>>>);
+
+impl Intercept for Recorder {
+    fn name(&self) -> &'static str {
+        "IamActionRecorder"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = cfg.load::<Metadata>().expect("operation metadata").name();
+        let mut actions = self.0.lock().unwrap();
+        // IAM has no TransactWriteItems action: it authorizes each element as its own action.
+        match context.input().downcast_ref::<TransactWriteItemsInput>() {
+            Some(input) => {
+                for item in input.transact_items() {
+                    let action = match () {
+                        _ if item.put().is_some() => "PutItem",
+                        _ if item.update().is_some() => "UpdateItem",
+                        _ if item.delete().is_some() => "DeleteItem",
+                        _ => "ConditionCheckItem",
+                    };
+                    actions.insert(format!("dynamodb:{action}"));
+                }
+            }
+            None => {
+                actions.insert(format!("dynamodb:{operation}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The DynamoDB actions `function`'s policies in `template.yaml` allow.
+fn allowed(function: &str) -> BTreeSet<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
+    let template: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let policies = &template["Resources"][function]["Properties"]["Policies"];
+    let mut out = BTreeSet::new();
+    for policy in policies.as_sequence().unwrap() {
+        for statement in policy["Statement"].as_sequence().into_iter().flatten() {
+            let actions = match &statement["Action"] {
+                serde_yaml::Value::String(a) => vec![a.clone()],
+                serde_yaml::Value::Sequence(list) => list
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_owned())
+                    .collect(),
+                other => panic!("unexpected Action {other:?}"),
+            };
+            out.extend(actions.into_iter().filter(|a| a.starts_with("dynamodb:")));
+        }
+    }
+    assert!(!out.is_empty(), "{function} has no DynamoDB actions");
+    out
+}
+
+/// A state on the shared moto table whose DynamoDB calls `recorder` sees.
+async fn state(moto: &Moto, table: &str, recorder: Recorder) -> AppState {
+    let mut settings = test_settings();
+    settings.store = StoreKind::DynamoDb;
+    settings.mailer = MailerKind::Ses;
+    settings.table = table.to_owned();
+    let store = Arc::new(DynamoStore::new(moto.dynamodb_with(recorder), table));
+    let mailer = Arc::new(SesMailer::new(moto.ses(), SENDER));
+    AppState::new(settings, store, mailer, Arc::new(SystemClock))
+}
+
+/// One request through `router`; panics unless it succeeds. Returns the JSON body (or null).
+async fn call(
+    router: &axum::Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Value {
+    let mut request = Request::builder().method(method.clone()).uri(path);
+    if let Some(token) = token {
+        request = request.header("Coder-Session-Token", token);
+    }
+    let body = body.map_or_else(axum::body::Body::empty, |b| {
+        axum::body::Body::from(b.to_string())
+    });
+    let response = router
+        .clone()
+        .oneshot(
+            request
+                .header("content-type", "application/json")
+                .body(body)
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        status.is_success(),
+        "{method} {path}: {status} {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+}
+
+fn assert_allowed(function: &str, recorder: &Recorder) {
+    let used = recorder.0.lock().unwrap().clone();
+    assert!(
+        used.contains("dynamodb:PutItem"),
+        "{function}: the flow wrote nothing: {used:?}"
+    );
+    let allowed = allowed(function);
+    let refused: Vec<_> = used.difference(&allowed).collect();
+    assert!(
+        refused.is_empty(),
+        "{function} calls {refused:?}, which its IAM policy does not allow (allowed: {allowed:?})"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_function_calls_only_what_its_policy_allows() {
+    let moto = Moto::get().await;
+    let table = moto.create_table_from_template().await;
+    let (users_calls, authz_calls) = (Recorder::default(), Recorder::default());
+    let users = gatehouse_users::router(state(moto, &table, users_calls.clone()).await);
+    let authz = gatehouse_authz::router(state(moto, &table, authz_calls.clone()).await);
+    let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+
+    // users: first user, login, sessions, user administration, passcodes, convert-login, logout.
+    let owner = unique_email("iam-owner");
+    let first = json!({"email": owner, "username": unique_username("owner"), "password": STRONG});
+    let org = call(
+        &users,
+        post.clone(),
+        "/api/v2/users/first",
+        None,
+        Some(first),
+    )
+    .await["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let login = json!({"email": owner, "password": STRONG});
+    let login_path = "/api/v2/users/login";
+    let token =
+        call(&users, post.clone(), login_path, None, Some(login.clone())).await["session_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let t = Some(token.as_str());
+    call(&users, get.clone(), "/api/v2/users/me", t, None).await;
+    let member_email = unique_email("iam-member");
+    let new_user = json!({"email": member_email, "username": unique_username("member"), "password": STRONG, "organization_ids": [org]});
+    let member = call(&users, post.clone(), "/api/v2/users", t, Some(new_user)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let member_login = json!({"email": member_email, "password": STRONG});
+    call(&users, post.clone(), login_path, None, Some(member_login)).await;
+    let suspend = format!("/api/v2/users/{member}/status/suspend");
+    call(&users, put.clone(), &suspend, t, None).await;
+    let activate = format!("/api/v2/users/{member}/status/activate");
+    call(&users, put.clone(), &activate, t, None).await;
+    let validate = json!({"password": STRONG});
+    call(
+        &users,
+        post.clone(),
+        "/api/v2/users/validate-password",
+        t,
+        Some(validate),
+    )
+    .await;
+    let otp = json!({"email": owner});
+    call(
+        &users,
+        post.clone(),
+        "/api/v2/users/otp/request",
+        None,
+        Some(otp),
+    )
+    .await;
+    let convert = json!({"to_type": "oidc", "password": STRONG});
+    call(
+        &users,
+        post.clone(),
+        "/api/v2/users/me/convert-login",
+        t,
+        Some(convert),
+    )
+    .await;
+    let second = call(&users, post.clone(), login_path, None, Some(login)).await["session_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call(&users, post.clone(), "/api/v2/users/logout", t, None).await;
+    assert_allowed("UsersFunction", &users_calls);
+
+    // authz: scopes, authcheck, roles, organizations and members, scoped tokens.
+    let t = Some(second.as_str());
+    call(&authz, get.clone(), "/api/v2/auth/scopes", t, None).await;
+    let checks = json!({"checks": {"a": {"object": {"resource_type": "user"}, "action": "read"}}});
+    call(&authz, post.clone(), "/api/v2/authcheck", t, Some(checks)).await;
+    let roles = json!({"roles": ["auditor"]});
+    let user_roles = format!("/api/v2/users/{member}/roles");
+    call(&authz, put.clone(), &user_roles, t, Some(roles)).await;
+    call(&authz, get.clone(), &user_roles, t, None).await;
+    let new_org = json!({"name": unique_username("org")});
+    let org2 = call(
+        &authz,
+        post.clone(),
+        "/api/v2/organizations",
+        t,
+        Some(new_org),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call(
+        &authz,
+        get.clone(),
+        &format!("/api/v2/organizations/{org2}"),
+        t,
+        None,
+    )
+    .await;
+    let membership = format!("/api/v2/organizations/{org2}/members/{member}");
+    call(&authz, post.clone(), &membership, t, None).await;
+    let org_roles = json!({"roles": ["organization-auditor"]});
+    let member_roles = format!("{membership}/roles");
+    call(&authz, put.clone(), &member_roles, t, Some(org_roles)).await;
+    call(&authz, delete.clone(), &membership, t, None).await;
+    let new_token = json!({"token_name": "iam", "scopes": ["coder:all"]});
+    let tokens = "/api/v2/users/me/keys/tokens";
+    call(&authz, post.clone(), tokens, t, Some(new_token)).await;
+    let listed = call(&authz, get.clone(), tokens, t, None).await;
+    call(&authz, get.clone(), &format!("{tokens}/iam"), t, None).await;
+    let key_id = listed[0]["id"].as_str().unwrap();
+    call(
+        &authz,
+        delete.clone(),
+        &format!("/api/v2/users/me/keys/{key_id}"),
+        t,
+        None,
+    )
+    .await;
+    assert_allowed("AuthzFunction", &authz_calls);
+}
