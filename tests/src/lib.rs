@@ -325,3 +325,25 @@ macro_rules! both_stores {
         )*
     };
 }
+
+/// Appends `role` to user `id` with one revision-checked update, reading again and retrying while
+/// other writers (other processes, too) keep winning the race, as a client would retry a 409.
+pub async fn append_role_until_committed(
+    store: &dyn gatehouse::store::Store,
+    id: uuid::Uuid,
+    role: &str,
+) {
+    loop {
+        let user = store.user_by_id(id).await.unwrap().expect("user exists");
+        match gatehouse::store::update_user_with(store, user, |u| {
+            u.roles.push(role.to_owned());
+            Ok::<(), gatehouse::store::StoreError>(())
+        })
+        .await
+        {
+            Ok(_) => return,
+            Err(gatehouse::store::StoreError::Conflict) => continue,
+            Err(e) => panic!("write failed: {e}"),
+        }
+    }
+}

@@ -49,10 +49,13 @@ impl Moto {
             let url = match std::env::var("GATEHOUSE_TEST_MOTO_URL") {
                 Ok(url) if !url.is_empty() => url,
                 _ => {
-                    let venv = repo_root().join(".venv/bin/moto_server");
-                    let bin = if venv.exists() { venv } else { PathBuf::from("moto_server") };
+                    // scripts/moto-server: moto_server with DynamoDB's write atomicity.
+                    let venv = repo_root().join(".venv/bin/python");
+                    let bin = if venv.exists() { venv } else { PathBuf::from("python3") };
+                    let launcher = repo_root().join("scripts/moto-server");
                     let port = free_port();
                     std::process::Command::new(&bin)
+                        .arg(&launcher)
                         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                         .stdout(std::process::Stdio::null())
                         .stderr(std::process::Stdio::null())

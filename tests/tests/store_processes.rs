@@ -11,7 +11,7 @@
 use chrono::Utc;
 use gatehouse::model::User;
 use gatehouse::store::{EmbeddedStore, StoreError, UserStore, update_user_with};
-use gatehouse_tests::{unique_email, unique_username};
+use gatehouse_tests::{append_role_until_committed, unique_email, unique_username};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -55,13 +55,7 @@ async fn concurrent_writers_in_two_processes_lose_no_acknowledged_write() {
     let mut b = writer(dir.path(), &user, "b", 40);
     // This process writes the same user at the same time.
     for i in 0..40 {
-        let current = store.user_by_id(user.id).await.unwrap().unwrap();
-        update_user_with(&store, current, |u| {
-            u.roles.push(format!("c-{i}"));
-            Ok::<(), StoreError>(())
-        })
-        .await
-        .unwrap();
+        append_role_until_committed(&store, user.id, &format!("c-{i}")).await;
     }
     let acks_a = acknowledged("a", BufReader::new(a.stdout.take().unwrap()).lines());
     let acks_b = acknowledged("b", BufReader::new(b.stdout.take().unwrap()).lines());

@@ -5,13 +5,13 @@
 //! small pool of work areas and admits at most `parallelism` hashes at once: memory stays bounded
 //! by `parallelism * m` however many requests arrive.
 
-use argon2::password_hash::{PasswordHash, SaltString};
+use argon2::password_hash::PasswordHash;
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use rand::RngCore;
 use rand::rngs::OsRng;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
@@ -56,9 +56,11 @@ struct Inner {
     params: Argon2Params,
     work_areas: Mutex<Vec<Vec<Block>>>,
     admission: Semaphore,
-    /// Hash of a random password, verified against when the account is unknown so that the
-    /// response takes as long as for a known one.
-    dummy: OnceLock<String>,
+    /// A PHC string with the configured parameters, a random salt and random hash bytes, which
+    /// no password matches: verified against when the account is unknown, so the response takes
+    /// as long as for a known one. Built at start-up without hashing anything, so the first
+    /// unknown-account login costs no more than any other.
+    dummy: String,
 }
 
 impl std::fmt::Debug for PasswordHasher {
@@ -77,7 +79,7 @@ impl PasswordHasher {
                 params,
                 work_areas: Mutex::new(Vec::new()),
                 admission: Semaphore::new(parallelism),
-                dummy: OnceLock::new(),
+                dummy: dummy_phc(params),
             }),
         }
     }
@@ -101,8 +103,7 @@ impl PasswordHasher {
         self.run(move |inner| match stored {
             Some(phc) => inner.verify_blocking(&phc, password.as_bytes()),
             None => {
-                let dummy = inner.dummy_hash()?;
-                inner.verify_blocking(&dummy, password.as_bytes())?;
+                inner.verify_blocking(&inner.dummy, password.as_bytes())?;
                 Ok(false)
             }
         })
@@ -136,17 +137,27 @@ impl PasswordHasher {
     }
 }
 
-impl Inner {
-    fn dummy_hash(&self) -> Result<String, PasswordHashError> {
-        if let Some(h) = self.dummy.get() {
-            return Ok(h.clone());
-        }
-        let mut random = [0u8; 24];
-        OsRng.fill_bytes(&mut random);
-        let h = self.hash_blocking(&random)?;
-        Ok(self.dummy.get_or_init(|| h).clone())
-    }
+/// `$argon2id$v=19$m=..,t=..,p=..$<salt>$<hash>`, both in unpadded standard base64.
+fn phc(p: Argon2Params, salt: &[u8; SALT_LEN], hash: &[u8; OUTPUT_LEN]) -> String {
+    format!(
+        "$argon2id$v=19$m={},t={},p={}${}${}",
+        p.memory_kib,
+        p.iterations,
+        p.lanes,
+        STANDARD_NO_PAD.encode(salt),
+        STANDARD_NO_PAD.encode(hash)
+    )
+}
 
+/// Verifying against it costs one argon2id run at `p`; matching it would take a 256-bit guess.
+fn dummy_phc(p: Argon2Params) -> String {
+    let (mut salt, mut hash) = ([0u8; SALT_LEN], [0u8; OUTPUT_LEN]);
+    OsRng.fill_bytes(&mut salt);
+    OsRng.fill_bytes(&mut hash);
+    phc(p, &salt, &hash)
+}
+
+impl Inner {
     fn hash_blocking(&self, password: &[u8]) -> Result<String, PasswordHashError> {
         let mut salt = [0u8; SALT_LEN];
         OsRng.fill_bytes(&mut salt);
@@ -155,16 +166,7 @@ impl Inner {
             .map_err(|e| PasswordHashError::Argon2(e.to_string()))?;
         let mut out = [0u8; OUTPUT_LEN];
         self.compute(&params, password, &salt, &mut out)?;
-        let salt =
-            SaltString::encode_b64(&salt).map_err(|e| PasswordHashError::Argon2(e.to_string()))?;
-        Ok(format!(
-            "$argon2id$v=19$m={},t={},p={}${}${}",
-            p.memory_kib,
-            p.iterations,
-            p.lanes,
-            salt.as_str(),
-            STANDARD_NO_PAD.encode(out)
-        ))
+        Ok(phc(p, &salt, &out))
     }
 
     fn verify_blocking(&self, stored: &str, password: &[u8]) -> Result<bool, PasswordHashError> {
@@ -240,6 +242,22 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::SaltString;
+
+    #[test]
+    fn the_dummy_hash_exists_from_the_start_with_the_configured_cost() {
+        let params = Argon2Params::default();
+        let h = PasswordHasher::new(params);
+        let dummy = PasswordHash::new(&h.inner.dummy).unwrap();
+        let cost = Params::try_from(&dummy).unwrap();
+        assert_eq!(
+            (cost.m_cost(), cost.t_cost(), cost.p_cost()),
+            (params.memory_kib, params.iterations, params.lanes)
+        );
+        assert_eq!(dummy.hash.unwrap().len(), OUTPUT_LEN);
+        // Random per process: nobody can precompute a password for it.
+        assert_ne!(h.inner.dummy, PasswordHasher::new(params).inner.dummy);
+    }
 
     fn fast() -> PasswordHasher {
         PasswordHasher::new(Argon2Params {

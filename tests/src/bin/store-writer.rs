@@ -3,7 +3,8 @@
 //! to one user, one revision-checked update each, and prints `ack <i>` once each is committed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use gatehouse::store::{EmbeddedStore, StoreError, UserStore, update_user_with};
+use gatehouse::store::EmbeddedStore;
+use gatehouse_tests::append_role_until_committed;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -18,21 +19,7 @@ async fn main() {
     let count: u64 = count.parse().expect("count");
     let mut out = std::io::stdout().lock();
     for i in 0..count {
-        let user = store.user_by_id(id).await.unwrap().expect("user exists");
-        let role = format!("{tag}-{i}");
-        // A conflicting writer means: read again and retry, as the handlers do.
-        loop {
-            match update_user_with(&store, user.clone(), |u| {
-                u.roles.push(role.clone());
-                Ok::<(), StoreError>(())
-            })
-            .await
-            {
-                Ok(_) => break,
-                Err(StoreError::Conflict) => continue,
-                Err(e) => panic!("write failed: {e}"),
-            }
-        }
+        append_role_until_committed(&store, id, &format!("{tag}-{i}")).await;
         writeln!(out, "ack {i}").unwrap();
         out.flush().unwrap();
     }
