@@ -2,7 +2,8 @@
 //!
 //! HTTPS goes through rustls on `ring`, not the SDK's default `aws-lc-rs`: a smaller binary
 //! (Lambda loads it at every cold start) and no CPU-jitter entropy collection at start-up. The
-//! root certificates are the system's, read on the first request, not at init.
+//! root certificates are the system's, read once when the first SDK client is built (at init);
+//! `SSL_CERT_FILE` in `template.yaml` limits that to one bundle file.
 
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
