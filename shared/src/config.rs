@@ -30,6 +30,15 @@ pub struct Settings {
     /// [`crate::http::public_url`]).
     pub base_url: Option<String>,
     pub session_lifetime: Duration,
+    /// However often it is used, no session or token outlives its creation by more than this
+    /// (or by its own lifetime, when that was longer).
+    pub session_max_lifetime: Duration,
+    /// When set, `POST /users/first` needs it (`Coder-Setup-Secret` header), so a fresh
+    /// deployment is not open to whoever calls first.
+    pub setup_secret: Option<String>,
+    /// Password-reset mails one account may receive per hour; requests beyond it are answered
+    /// the same way and send nothing.
+    pub otp_mails_per_hour: u32,
     pub otp_validity: Duration,
     pub convert_state_validity: Duration,
     /// Requests per minute per client address per endpoint on the login group; 0 turns it off.
@@ -61,6 +70,9 @@ impl Default for Settings {
             mail_from: "gatehouse@localhost".to_owned(),
             base_url: None,
             session_lifetime: Duration::hours(24),
+            session_max_lifetime: Duration::days(7),
+            setup_secret: None,
+            otp_mails_per_hour: 3,
             otp_validity: Duration::minutes(20),
             convert_state_validity: Duration::minutes(5),
             login_rate_limit: 60,
@@ -119,6 +131,16 @@ impl Settings {
         if let Some(v) = get("GATEHOUSE_SESSION_DURATION_SECONDS") {
             s.session_lifetime =
                 Duration::seconds(positive("GATEHOUSE_SESSION_DURATION_SECONDS", &v)?);
+        }
+        if let Some(v) = get("GATEHOUSE_SESSION_MAX_LIFETIME_SECONDS") {
+            s.session_max_lifetime =
+                Duration::seconds(positive("GATEHOUSE_SESSION_MAX_LIFETIME_SECONDS", &v)?);
+        }
+        if let Some(v) = get("GATEHOUSE_SETUP_SECRET") {
+            s.setup_secret = Some(v);
+        }
+        if let Some(v) = get("GATEHOUSE_OTP_MAILS_PER_HOUR") {
+            s.otp_mails_per_hour = u32_in("GATEHOUSE_OTP_MAILS_PER_HOUR", &v, 1..=1000)?;
         }
         if let Some(v) = get("GATEHOUSE_LOGIN_RATE_LIMIT") {
             // 0 turns the limit off (Coder's `--login-rate-limit=-1`), e.g. for load tests.

@@ -95,6 +95,16 @@ impl TestServer {
         let (store, mailer, dir) = parts(backend, &mut settings).await;
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let state = AppState::new(settings, store, mailer, clock.clone());
+        Self::serve(backend, state, clock, dir).await
+    }
+
+    /// Serves `state` (built by the caller, e.g. on a store that fails) on a fresh port.
+    pub async fn serve(
+        backend: Backend,
+        state: AppState,
+        clock: Arc<ManualClock>,
+        dir: Option<tempfile::TempDir>,
+    ) -> Self {
         let app = gatehouse_local::app(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -87,11 +87,20 @@ impl Moto {
         aws_sdk_dynamodb::Client::from_conf(self.dynamodb_config().interceptor(interceptor).build())
     }
 
+    /// A client whose endpoint refuses connections: DynamoDB unreachable.
+    pub fn unreachable_dynamodb() -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::from_conf(Self::dynamodb_config_at("http://127.0.0.1:9").build())
+    }
+
     fn dynamodb_config(&self) -> aws_sdk_dynamodb::config::Builder {
+        Self::dynamodb_config_at(&self.url)
+    }
+
+    fn dynamodb_config_at(url: &str) -> aws_sdk_dynamodb::config::Builder {
         aws_sdk_dynamodb::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .http_client(gatehouse::aws::http_client())
-            .endpoint_url(&self.url)
+            .endpoint_url(url)
             .region(Region::new("us-east-1"))
             .credentials_provider(Self::credentials())
     }

@@ -6,7 +6,7 @@
     clippy::disallowed_methods
 )]
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use gatehouse::model::{ApiKey, LoginType, Organization, User};
 use gatehouse::store::{Store, StoreError};
 use gatehouse::token::SecretHash;
@@ -52,6 +52,7 @@ fn key(user: &User, expires_in: Duration) -> ApiKey {
         ip_address: "127.0.0.1".into(),
         token_name: String::new(),
         scopes: Vec::new(),
+        allow_list: vec![gatehouse::model::AllowListEntry::everything()],
     }
 }
 
@@ -318,6 +319,50 @@ async fn counters(b: Backend) {
     );
 }
 
+/// The rate limits' edges: a zero ceiling, the last allowed hit, and expiry at the second
+/// (DynamoDB keeps epoch seconds; the embedded store must agree to the instant).
+async fn counter_boundaries(b: Backend) {
+    let (s, _d) = store(b).await;
+    let base = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
+    let name = unique_username("edge");
+    assert_eq!(
+        s.increment_below(&name, 0, base + Duration::seconds(60), base)
+            .await
+            .unwrap(),
+        None,
+        "a zero ceiling refuses even a new counter"
+    );
+    assert_eq!(s.counter(&name, base).await.unwrap(), 0);
+    let expires = base + Duration::milliseconds(10_500);
+    for n in 1..=3 {
+        assert_eq!(
+            s.increment_below(&name, 3, expires, base).await.unwrap(),
+            Some(n)
+        );
+    }
+    assert_eq!(
+        s.increment_below(&name, 3, expires, base).await.unwrap(),
+        None
+    );
+    let just_before = base + Duration::milliseconds(9_999);
+    assert_eq!(s.counter(&name, just_before).await.unwrap(), 3);
+    assert_eq!(
+        s.increment_below(&name, 3, expires, just_before)
+            .await
+            .unwrap(),
+        None
+    );
+    // The expiry is whole seconds: at base+10s the counter is gone in both stores.
+    let at = base + Duration::seconds(10);
+    assert_eq!(s.counter(&name, at).await.unwrap(), 0);
+    assert_eq!(
+        s.increment_below(&name, 3, at + Duration::seconds(60), at)
+            .await
+            .unwrap(),
+        Some(1)
+    );
+}
+
 async fn secrets_are_created_once(b: Backend) {
     let (s, _d) = store(b).await;
     let name = unique_username("secret");
@@ -362,6 +407,7 @@ both_stores!(
     organization_and_member_in_one_transaction,
     api_keys,
     counters,
+    counter_boundaries,
     secrets_are_created_once,
     hostile_keys_are_just_data,
 );

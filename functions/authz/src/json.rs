@@ -97,7 +97,7 @@ impl ApiKeyJson {
             scopes,
             token_name: key.token_name.clone(),
             lifetime_seconds: key.lifetime_seconds,
-            allow_list: vec!["*:*".to_owned()],
+            allow_list: key.allow_list.iter().map(ToString::to_string).collect(),
             username: owner.username.clone(),
         }
     }

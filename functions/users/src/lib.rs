@@ -9,7 +9,7 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 use gatehouse::AppState;
-use gatehouse::http::coder_rate_limit::login_rate_limit;
+use gatehouse::http::coder_rate_limit::{counted_as_login, login_rate_limit};
 use gatehouse::http::coder_surface::{method_not_allowed, serve_coder_routes};
 
 /// Every route of the group, without the fallback (so groups can be merged).
@@ -49,7 +49,8 @@ pub fn routes(state: AppState) -> Router {
         )
         .route(
             "/api/v2/users/{user}/convert-login",
-            post(handlers::convert_login::convert_login),
+            post(handlers::convert_login::convert_login)
+                .route_layer(from_fn_with_state(state.clone(), counted_as_login)),
         )
         .merge(limited)
         .method_not_allowed_fallback(method_not_allowed)

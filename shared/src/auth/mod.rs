@@ -6,6 +6,7 @@ pub mod login;
 pub mod otp;
 pub mod rate_limit;
 pub mod session;
+pub mod setup;
 
 /// Go's `time.Time.String()`: `2006-01-02 15:04:05.999999999 +0000 UTC`, fraction trimmed.
 pub fn go_time_string(t: &chrono::DateTime<chrono::Utc>) -> String {

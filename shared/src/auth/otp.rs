@@ -48,6 +48,12 @@ pub async fn request_passcode(state: &AppState, base_url: &str, email: &str) -> 
         tracing::warn!("password reset requested for account that does not exist");
         return Ok(());
     };
+    if !mail_allowed(state, user.id).await? {
+        // Nobody may flood a mailbox or keep replacing someone's pending code; the caller's
+        // answer is the same.
+        tracing::warn!(user_id = %user.id, "password reset mail limit reached for the account");
+        return Ok(());
+    }
     let validity = state.settings.otp_validity;
     let expires_at = state.clock.now() + validity;
     let user = update_user_with(&*state.store, user, |u| {
@@ -66,6 +72,25 @@ pub async fn request_passcode(state: &AppState, base_url: &str, email: &str) -> 
     let message = templates::one_time_passcode(base_url, &user.email, name, &code, validity);
     state.mailer.send(&message).await?;
     Ok(())
+}
+
+/// Counts one reset mail for the account in the current clock hour; false once the hour's
+/// allowance (`otp_mails_per_hour`) is used up.
+async fn mail_allowed(state: &AppState, user_id: uuid::Uuid) -> Result<bool, Error> {
+    const HOUR: i64 = 3600;
+    let now = state.clock.now();
+    let hour = now.timestamp().div_euclid(HOUR);
+    let forget_at = chrono::DateTime::from_timestamp((hour + 1) * HOUR, 0).unwrap_or(now);
+    let counted = state
+        .store
+        .increment_below(
+            &format!("otp-mail:{user_id}#{hour}"),
+            u64::from(state.settings.otp_mails_per_hour),
+            forget_at,
+            now,
+        )
+        .await?;
+    Ok(counted.is_some())
 }
 
 /// Sets a new password with a passcode. The caller has already checked the password policy.

@@ -1,7 +1,7 @@
 //! Session tokens: issue, authenticate (with sliding refresh), revoke.
 
 use crate::Error;
-use crate::model::{ApiKey, ApiKeyScope, LoginType, User, UserStatus};
+use crate::model::{AllowListEntry, ApiKey, ApiKeyScope, LoginType, User, UserStatus};
 use crate::rbac::{Object, Scope, Subject, authorize, subject_for};
 use crate::state::AppState;
 use crate::store::StoreError;
@@ -53,6 +53,7 @@ pub struct KeySpec {
     pub lifetime: Duration,
     pub token_name: String,
     pub scopes: Vec<String>,
+    pub allow_list: Vec<AllowListEntry>,
 }
 
 impl KeySpec {
@@ -63,6 +64,7 @@ impl KeySpec {
             lifetime: state.settings.session_lifetime,
             token_name: String::new(),
             scopes: vec!["coder:all".to_owned()],
+            allow_list: vec![AllowListEntry::everything()],
         }
     }
 }
@@ -90,6 +92,7 @@ pub async fn issue(
         ip_address: ip.to_string(),
         token_name: spec.token_name,
         scopes: spec.scopes.into_iter().map(ApiKeyScope).collect(),
+        allow_list: spec.allow_list,
     };
     state.store.insert_api_key(&key).await?;
     Ok((minted.token(), key))
@@ -119,10 +122,18 @@ pub async fn authenticate(
         return Err(SessionError::Expired(key.expires_at));
     }
     let mut user = match state.store.user_by_id(key.user_id).await? {
-        Some(u) if !u.deleted && u.session_generation == key.user_generation => u,
-        // The user's sessions were ended (password change) or the user is gone.
+        Some(u) if !u.deleted => u,
         _ => return Err(SessionError::UnknownKey),
     };
+    // Status first, so a suspended user's session is neither refreshed nor told apart from an
+    // ended one by anything but Coder's own message.
+    if user.status == UserStatus::Suspended {
+        return Err(SessionError::Inactive(user.status));
+    }
+    if user.session_generation != key.user_generation {
+        // The user's sessions were ended (password change, suspension, deletion).
+        return Err(SessionError::UnknownKey);
+    }
 
     let mut key_changed = false;
     if now - key.last_used > Duration::hours(1) {
@@ -133,8 +144,11 @@ pub async fn authenticate(
     if !state.settings.session_refresh_disabled
         && key.expires_at - now <= key.lifetime() - Duration::hours(1)
     {
-        key.expires_at = truncate(now) + key.lifetime();
-        key_changed = true;
+        let refreshed = (truncate(now) + key.lifetime()).min(absolute_end(state, &key));
+        if refreshed > key.expires_at {
+            key.expires_at = refreshed;
+            key_changed = true;
+        }
     }
     if key_changed {
         key.updated_at = truncate(now);
@@ -156,7 +170,11 @@ pub async fn authenticate(
                     .store
                     .user_by_id(key.user_id)
                     .await?
+                    .filter(|u| !u.deleted)
                     .ok_or(SessionError::UnknownKey)?;
+                if user.status == UserStatus::Suspended {
+                    return Err(SessionError::Inactive(user.status));
+                }
                 if user.session_generation != key.user_generation {
                     return Err(SessionError::UnknownKey);
                 }
@@ -180,7 +198,20 @@ pub async fn authenticate(
         subject.scope = Scope::default();
         subject
     });
+    let mut subject = subject;
+    // The key reaches only what its allow list names, whatever its scopes grant.
+    subject.scope.allow_list = key
+        .allow_list
+        .iter()
+        .map(|e| (e.resource_type.clone(), e.id.clone()))
+        .collect();
     Ok(Session { user, key, subject })
+}
+
+/// The latest a key may live to, however often it is used: its creation plus the configured
+/// absolute lifetime, or plus its own lifetime when that is longer (a long-lived token).
+fn absolute_end(state: &AppState, key: &ApiKey) -> DateTime<Utc> {
+    key.created_at + state.settings.session_max_lifetime.max(key.lifetime())
 }
 
 /// Ends one session.

@@ -17,8 +17,31 @@ fn header(name: &'static str, value: impl ToString) -> (HeaderName, HeaderValue)
     )
 }
 
+/// Counts each endpoint of the login group on its own, as Coder does.
 pub async fn login_rate_limit(
     State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> HttpResponse {
+    let bucket = request.uri().path().to_owned();
+    limit_in_bucket(state, &bucket, request, next).await
+}
+
+/// Counts requests in the login endpoint's own bucket: for endpoints that check a password
+/// (convert-login), so they give no more guesses than login itself, whatever `{user}` says.
+pub async fn counted_as_login(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> HttpResponse {
+    limit_in_bucket(state, LOGIN_PATH, request, next).await
+}
+
+const LOGIN_PATH: &str = "/api/v2/users/login";
+
+async fn limit_in_bucket(
+    state: AppState,
+    bucket: &str,
     request: Request,
     next: Next,
 ) -> HttpResponse {
@@ -27,7 +50,7 @@ pub async fn login_rate_limit(
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let key = format!("login:{}:{}", client_ip(&parts), parts.uri.path());
+    let key = format!("login:{}:{bucket}", client_ip(&parts));
     let decision = match rate_limit::hit(&state, &key, limit).await {
         Ok(d) => d,
         Err(e) => return CoderError::from(e).into_response(),

@@ -61,8 +61,9 @@ pub fn session_error(e: SessionError) -> CoderError {
         }
         SessionError::Internal(e) => {
             tracing::error!(error = %e, "authenticating a session failed");
+            // Never a 401 here: Coder clients take a 401 as "signed out" and drop the session.
             return CoderError::new(
-                StatusCode::UNAUTHORIZED,
+                StatusCode::INTERNAL_SERVER_ERROR,
                 Response::message(
                     "An internal error occurred. Please try again or contact the system administrator.",
                 ),

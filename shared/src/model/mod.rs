@@ -4,6 +4,6 @@ mod api_key;
 mod organization;
 mod user;
 
-pub use api_key::{ApiKey, ApiKeyScope};
+pub use api_key::{AllowListEntry, ApiKey, ApiKeyScope};
 pub use organization::{Organization, OrganizationMembership};
 pub use user::{BarongLabel, LoginType, OneTimePasscode, User, UserStatus, user_keys};

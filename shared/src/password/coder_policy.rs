@@ -20,7 +20,8 @@ const SEQUENCES: [&str; 5] = [
     "abcdefghijklmnopqrstuvwxyz",
 ];
 
-/// `Ok(())` when Coder would accept `password`, else its exact error text.
+/// `Ok(())` when Coder would accept `password`, else its exact error text. Linear in the
+/// password's length (each step is one pass), so a body-sized password costs milliseconds.
 pub fn validate(password: &str) -> Result<(), String> {
     let entropy = entropy_bits(password);
     if entropy < MIN_ENTROPY_BITS {
@@ -47,88 +48,148 @@ pub fn entropy_bits(password: &str) -> f64 {
     total
 }
 
-fn base(password: &str) -> usize {
-    let classes: [(&str, usize); 6] = [
-        (REPLACE_CHARS, 5),
-        (SEP_CHARS, 5),
-        (OTHER_SPECIAL_CHARS, 22),
-        (LOWER_CHARS, 26),
-        (UPPER_CHARS, 26),
-        (DIGIT_CHARS, 10),
-    ];
-    let mut base = 0;
-    for (chars, size) in classes {
-        if password.chars().any(|c| chars.contains(c)) {
-            base += size;
-        }
-    }
-    let mut others: Vec<char> = password
+/// The character classes, in upstream's order, with the size each adds to the base.
+const CLASSES: [(&str, usize); 6] = [
+    (REPLACE_CHARS, 5),
+    (SEP_CHARS, 5),
+    (OTHER_SPECIAL_CHARS, 22),
+    (LOWER_CHARS, 26),
+    (UPPER_CHARS, 26),
+    (DIGIT_CHARS, 10),
+];
+
+/// Index into [`CLASSES`] of the class `c` belongs to (every class is ASCII).
+fn class_of(c: char) -> Option<usize> {
+    let b = u8::try_from(c).ok().filter(u8::is_ascii)?;
+    CLASSES
+        .iter()
+        .position(|(chars, _)| chars.as_bytes().contains(&b))
+}
+
+/// Bit `i` set when the password has a character of `CLASSES[i]`.
+fn classes_present(password: &str) -> u8 {
+    password
         .chars()
-        .filter(|c| !classes.iter().any(|(chars, _)| chars.contains(*c)))
+        .filter_map(class_of)
+        .fold(0, |mask, i| mask | (1 << i))
+}
+
+fn base(password: &str) -> usize {
+    let mask = classes_present(password);
+    let classes: usize = CLASSES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, (_, size))| size)
+        .sum();
+    let others: std::collections::HashSet<char> = password
+        .chars()
+        .filter(|c| class_of(*c).is_none())
         .collect();
-    others.sort_unstable();
-    others.dedup();
-    base + others.len()
+    classes + others.len()
 }
 
 fn reduced_len(password: &str) -> usize {
     let mut runes = remove_more_than_two_repeating(password.chars().collect());
     for seq in SEQUENCES {
-        runes = remove_more_than_two_from_sequence(runes, &seq.chars().collect::<Vec<_>>());
+        runes = remove_more_than_two_from_sequence(&runes, &Sequence::new(seq.chars()));
     }
     for seq in SEQUENCES {
-        let reversed: Vec<char> = seq.chars().rev().collect();
-        runes = remove_more_than_two_from_sequence(runes, &reversed);
+        runes = remove_more_than_two_from_sequence(&runes, &Sequence::new(seq.chars().rev()));
     }
     runes.iter().map(|c| c.len_utf8()).sum()
 }
 
-fn remove_more_than_two_repeating(mut r: Vec<char>) -> Vec<char> {
+/// Upstream deletes in place while walking; deleting the current rune and not advancing is the
+/// same as skipping it, and `prev`/`prev_prev` always see the original runes, so one pass does it.
+fn remove_more_than_two_repeating(r: Vec<char>) -> Vec<char> {
     let (mut prev, mut prev_prev) = ('\0', '\0');
-    let mut i = 0;
-    while i < r.len() {
-        let c = r[i];
-        if c == prev && c == prev_prev {
-            r.remove(i);
-        } else {
-            i += 1;
+    let mut kept = Vec::with_capacity(r.len());
+    for c in r {
+        if !(c == prev && c == prev_prev) {
+            kept.push(c);
         }
         prev_prev = prev;
         prev = c;
     }
-    r
+    kept
 }
 
-/// Upstream's loop, including its `matches` counter that is never reset between outer passes.
-fn remove_more_than_two_from_sequence(mut r: Vec<char>, seq: &[char]) -> Vec<char> {
-    let mut matches = 0;
-    let mut i = 0;
-    while i < r.len() {
-        let mut j = 0;
-        while j < seq.len() {
-            if i >= r.len() {
-                break;
+/// A keyboard or alphabet run: distinct ASCII characters, so each has one position.
+struct Sequence {
+    len: usize,
+    position: [Option<u8>; 128],
+}
+
+impl Sequence {
+    fn new(chars: impl Iterator<Item = char>) -> Self {
+        let mut position = [None; 128];
+        let mut len = 0;
+        for (i, c) in chars.enumerate() {
+            if let (Some(slot), Ok(i)) = (position.get_mut(c as usize), u8::try_from(i)) {
+                *slot = Some(i);
             }
-            if r[i] != seq[j] {
-                matches = 0;
-                j += 1;
-                continue;
-            }
-            matches += 1;
-            if matches > 2 {
-                r.remove(i);
-            } else {
-                i += 1;
-            }
-            j += 1;
+            len = i + 1;
         }
-        i += 1;
+        Self { len, position }
     }
-    r
+
+    fn position(&self, c: char) -> Option<usize> {
+        self.position
+            .get(c as usize)
+            .copied()
+            .flatten()
+            .map(usize::from)
+    }
+}
+
+/// Upstream's `removeMoreThanTwoFromSequence`, its `matches` counter never reset between outer
+/// passes included, in one pass. Upstream's array is always `kept ++ r[k..]`; its inner loop
+/// steps `j` one by one past mismatches (resetting `matches`), which here is one jump to the
+/// current rune's position in the sequence.
+fn remove_more_than_two_from_sequence(r: &[char], seq: &Sequence) -> Vec<char> {
+    let mut kept = Vec::with_capacity(r.len());
+    let mut matches = 0;
+    let mut k = 0;
+    while k < r.len() {
+        let mut j = 0;
+        while j < seq.len && k < r.len() {
+            let c = r[k];
+            match seq.position(c).filter(|&p| p >= j) {
+                Some(p) => {
+                    if p > j {
+                        matches = 0;
+                    }
+                    matches += 1;
+                    if matches <= 2 {
+                        kept.push(c);
+                    }
+                    k += 1;
+                    j = p + 1;
+                }
+                None => {
+                    matches = 0;
+                    j = seq.len;
+                }
+            }
+        }
+        // Upstream's outer `i += 1` passes over the rune there without looking at it.
+        if let Some(&c) = r.get(k) {
+            kept.push(c);
+            k += 1;
+        }
+    }
+    kept
 }
 
 fn entropy_error(password: &str) -> String {
-    let has = |chars: &str| password.chars().any(|c| chars.contains(c));
+    let mask = classes_present(password);
+    let has = |chars: &str| {
+        CLASSES
+            .iter()
+            .position(|(class, _)| *class == chars)
+            .is_some_and(|i| mask & (1 << i) != 0)
+    };
     let mut hints = Vec::new();
     if !(has(REPLACE_CHARS) && has(SEP_CHARS) && has(OTHER_SPECIAL_CHARS)) {
         hints.push("including more special characters");
@@ -207,6 +268,93 @@ mod tests {
         assert_eq!(reduced_len("abcdef"), 2);
         assert_eq!(reduced_len("qwerty"), 2);
         assert_eq!(reduced_len("fedcba"), 2);
+    }
+
+    /// Upstream's loops as written (deleting in place), the oracle for the one-pass versions.
+    mod upstream {
+        pub fn repeating(mut r: Vec<char>) -> Vec<char> {
+            let (mut prev, mut prev_prev) = ('\0', '\0');
+            let mut i = 0;
+            while i < r.len() {
+                let c = r[i];
+                if c == prev && c == prev_prev {
+                    r.remove(i);
+                } else {
+                    i += 1;
+                }
+                prev_prev = prev;
+                prev = c;
+            }
+            r
+        }
+
+        pub fn from_sequence(mut r: Vec<char>, seq: &[char]) -> Vec<char> {
+            let mut matches = 0;
+            let mut i = 0;
+            while i < r.len() {
+                let mut j = 0;
+                while j < seq.len() {
+                    if i >= r.len() {
+                        break;
+                    }
+                    if r[i] != seq[j] {
+                        matches = 0;
+                        j += 1;
+                        continue;
+                    }
+                    matches += 1;
+                    if matches > 2 {
+                        r.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                    j += 1;
+                }
+                i += 1;
+            }
+            r
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_steps_match_upstream(pw in "[a-f0-9qwertyzxcvbnm\\x00A!é ]{0,40}") {
+            let runes: Vec<char> = pw.chars().collect();
+            proptest::prop_assert_eq!(
+                remove_more_than_two_repeating(runes.clone()),
+                upstream::repeating(runes.clone())
+            );
+            for seq in SEQUENCES {
+                for q in [seq.chars().collect::<Vec<_>>(), seq.chars().rev().collect()] {
+                    proptest::prop_assert_eq!(
+                        remove_more_than_two_from_sequence(&runes, &Sequence::new(q.iter().copied())),
+                        upstream::from_sequence(runes.clone(), &q)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sequence_runs_match_upstream_on_crafted_inputs() {
+        for pw in [
+            "abcabcabc",
+            "aabbcc",
+            "abcdefabcdef",
+            "zyxwvu",
+            "0123456789876543210",
+            "ab1ab2abc3",
+        ] {
+            let runes: Vec<char> = pw.chars().collect();
+            for seq in SEQUENCES {
+                let q: Vec<char> = seq.chars().collect();
+                assert_eq!(
+                    remove_more_than_two_from_sequence(&runes, &Sequence::new(q.iter().copied())),
+                    upstream::from_sequence(runes.clone(), &q),
+                    "{pw} / {seq}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! a site / org / user / org-member vote where a negative permission at a higher level vetoes
 //! the lower ones, ACL lists as a second way in, and the key's scope as a gate on top.
 
+mod allow_list;
 mod catalog;
 mod engine;
 mod roles;
@@ -12,6 +13,7 @@ mod subject;
 #[cfg(test)]
 mod tests;
 
+pub use allow_list::parse_allow_list;
 pub use catalog::{RESOURCES, is_known_action};
 pub use engine::{AclList, Object, OrgPermissions, Permission, Role, Scope, Subject, authorize};
 pub use roles::{

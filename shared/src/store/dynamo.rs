@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::primitives::Blob;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -145,6 +145,17 @@ fn api_key_item(key: &ApiKey) -> StoreResult<Item> {
         n((key.expires_at + EXPIRED_KEY_RETENTION).timestamp()),
     );
     Ok(i)
+}
+
+/// A key's name marker: names the key and expires with it.
+fn token_name_item(key: &ApiKey) -> Item {
+    let mut i = marker_item(
+        &keys::token_name_marker(key.user_id, &key.token_name),
+        &keys::api_key(&key.id),
+    );
+    i.insert("exp".to_owned(), n(key.expires_at.timestamp()));
+    i.insert("ttl".to_owned(), n(key.expires_at.timestamp()));
+    i
 }
 
 fn put_new(table: &str, item: Item) -> StoreResult<TransactWriteItem> {
@@ -412,11 +423,16 @@ impl ApiKeyStore for DynamoStore {
         let mut items = vec![put_new(&self.table, api_key_item(key)?)?];
         let mut outcomes = vec![StoreError::Conflict];
         if !key.token_name.is_empty() {
-            let marker = keys::token_name_marker(key.user_id, &key.token_name);
-            items.push(put_new(
-                &self.table,
-                marker_item(&marker, &keys::api_key(&key.id)),
-            )?);
+            // Free when absent or when the key holding it has expired (TTL deletion lags).
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(token_name_item(key)))
+                .condition_expression("attribute_not_exists(pk) OR #exp <= :now")
+                .expression_attribute_names("#exp", "exp")
+                .expression_attribute_values(":now", n(key.created_at.timestamp()))
+                .build()
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            items.push(TransactWriteItem::builder().put(put).build());
             outcomes.push(StoreError::TokenNameTaken);
         }
         self.transact(items, outcomes).await
@@ -428,6 +444,32 @@ impl ApiKeyStore for DynamoStore {
     }
 
     async fn touch_api_key(&self, key: &ApiKey) -> StoreResult<()> {
+        if !key.token_name.is_empty() {
+            // The name marker expires with its key, so both move together.
+            let key_put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(api_key_item(key)?))
+                .condition_expression("attribute_exists(pk)")
+                .build()
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            let marker_put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(token_name_item(key)))
+                .condition_expression("#target = :target")
+                .expression_attribute_names("#target", "target")
+                .expression_attribute_values(":target", s(keys::api_key(&key.id)))
+                .build()
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            let items = vec![
+                TransactWriteItem::builder().put(key_put).build(),
+                TransactWriteItem::builder().put(marker_put).build(),
+            ];
+            // Deleted meanwhile (logout), or its name taken after it expired: left as it is.
+            return match self.transact(items, Vec::new()).await {
+                Ok(()) | Err(StoreError::Conflict) => Ok(()),
+                Err(e) => Err(e),
+            };
+        }
         let result = self
             .client
             .put_item()
@@ -450,20 +492,48 @@ impl ApiKeyStore for DynamoStore {
         let Some(key) = self.api_key(id).await? else {
             return Ok(());
         };
-        let mut pks = vec![keys::api_key(id)];
+        let mut deletes = vec![
+            TransactWriteItem::builder()
+                .delete(
+                    Delete::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(key_of(&keys::api_key(id))))
+                        .build()
+                        .map_err(|e| StoreError::Backend(e.to_string()))?,
+                )
+                .build(),
+        ];
         if !key.token_name.is_empty() {
-            pks.push(keys::token_name_marker(key.user_id, &key.token_name));
-        }
-        for pk in pks {
-            self.client
-                .delete_item()
+            // In the same transaction, and only while the marker is still this key's: a
+            // later key may hold the name once this one expired.
+            let marker = Delete::builder()
                 .table_name(&self.table)
-                .set_key(Some(key_of(&pk)))
-                .send()
-                .await
-                .map_err(backend)?;
+                .set_key(Some(key_of(&keys::token_name_marker(
+                    key.user_id,
+                    &key.token_name,
+                ))))
+                .condition_expression("attribute_not_exists(pk) OR #target = :target")
+                .expression_attribute_names("#target", "target")
+                .expression_attribute_values(":target", s(keys::api_key(id)))
+                .build()
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            deletes.push(TransactWriteItem::builder().delete(marker).build());
         }
-        Ok(())
+        match self.transact(deletes, Vec::new()).await {
+            Ok(()) => Ok(()),
+            // The name moved on to a newer key: delete this key alone.
+            Err(StoreError::Conflict) => {
+                self.client
+                    .delete_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key_of(&keys::api_key(id))))
+                    .send()
+                    .await
+                    .map_err(backend)?;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     async fn api_keys_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ApiKey>> {
@@ -523,6 +593,9 @@ impl CounterStore for DynamoStore {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<u64>> {
+        if ceiling == 0 {
+            return Ok(None);
+        }
         let pk = keys::counter(key);
         let added = self
             .client
@@ -553,9 +626,6 @@ impl CounterStore for DynamoStore {
                 return Ok(Some(u64::try_from(count).unwrap_or(1)));
             }
             Err(e) => e.condition_failed()?,
-        }
-        if ceiling == 0 {
-            return Ok(None);
         }
         // Either at the ceiling or expired (TTL has not removed it yet): restart an expired one.
         let mut restarted = item(&pk);

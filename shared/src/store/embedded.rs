@@ -337,7 +337,7 @@ fn organization_via_marker(
         .transpose()
 }
 
-/// Removes a key, its index entry and its name marker.
+/// Removes a key, its index entry and its name marker (when it still holds the name).
 fn remove_api_key(items: &Items<'_>, id: &str) -> StoreResult<()> {
     let Some(bytes) = items.remove(&keys::api_key(id))? else {
         return Ok(());
@@ -345,7 +345,11 @@ fn remove_api_key(items: &Items<'_>, id: &str) -> StoreResult<()> {
     let key: ApiKey = records::decode::<ApiKeyRecord, ApiKey>(&bytes)?;
     items.remove(&user_key_index(key.user_id, &key.id))?;
     if !key.token_name.is_empty() {
-        items.remove(&keys::token_name_marker(key.user_id, &key.token_name))?;
+        // Only while the name is still this key's: a newer key may hold it once this expired.
+        let name = keys::token_name_marker(key.user_id, &key.token_name);
+        if marker_target(items, &name)?.as_deref() == Some(keys::api_key(id).as_str()) {
+            items.remove(&name)?;
+        }
     }
     Ok(())
 }
@@ -457,8 +461,16 @@ impl ApiKeyStore for EmbeddedStore {
             }
             if !key.token_name.is_empty() {
                 let name = keys::token_name_marker(key.user_id, &key.token_name);
-                if t.exists(&name)? {
-                    return Err(StoreError::TokenNameTaken);
+                // The name is free when no live key holds it (a key minted now: `created_at`).
+                if let Some(holder) = marker_target(t, &name)? {
+                    let live = t
+                        .get(&holder)?
+                        .map(|b| records::decode::<ApiKeyRecord, ApiKey>(&b))
+                        .transpose()?
+                        .is_some_and(|k| k.expires_at > key.created_at);
+                    if live {
+                        return Err(StoreError::TokenNameTaken);
+                    }
                 }
                 t.put(&name, &marker(&pk)?)?;
             }
@@ -547,15 +559,20 @@ impl CounterStore for EmbeddedStore {
             if count >= ceiling {
                 return Ok(None);
             }
+            // Whole seconds, as DynamoDB keeps them, so both stores expire at the same instant.
             let record = CounterRecord {
                 count: count + 1,
-                expires_at,
+                expires_at: whole_seconds(expires_at),
             };
             t.put(&pk, records::encode(&record)?.as_bytes())?;
             Ok(Some(count + 1))
         })
         .await
     }
+}
+
+fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 #[async_trait]

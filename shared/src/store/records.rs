@@ -2,7 +2,7 @@
 //! A record carries `v`; readers accept every version they know, writers write the newest.
 
 use crate::model::{
-    ApiKey, ApiKeyScope, BarongLabel, LoginType, OneTimePasscode, Organization,
+    AllowListEntry, ApiKey, ApiKeyScope, BarongLabel, LoginType, OneTimePasscode, Organization,
     OrganizationMembership, User, UserStatus,
 };
 use crate::store::StoreError;
@@ -129,6 +129,14 @@ pub struct ApiKeyRecord {
     pub ip_address: String,
     pub token_name: String,
     pub scopes: Vec<String>,
+    /// `"type:id"` entries; records written before allow lists existed read as `*:*`, which is
+    /// what those keys were minted with.
+    #[serde(default = "everything")]
+    pub allow_list: Vec<String>,
+}
+
+fn everything() -> Vec<String> {
+    vec![AllowListEntry::everything().to_string()]
 }
 
 impl From<&ApiKey> for ApiKeyRecord {
@@ -148,6 +156,7 @@ impl From<&ApiKey> for ApiKeyRecord {
             ip_address: k.ip_address.clone(),
             token_name: k.token_name.clone(),
             scopes: k.scopes.iter().map(|s| s.0.clone()).collect(),
+            allow_list: k.allow_list.iter().map(ToString::to_string).collect(),
         }
     }
 }
@@ -178,6 +187,19 @@ impl TryFrom<ApiKeyRecord> for ApiKey {
             ip_address: r.ip_address,
             token_name: r.token_name,
             scopes: r.scopes.into_iter().map(ApiKeyScope).collect(),
+            allow_list: r
+                .allow_list
+                .iter()
+                .map(|e| {
+                    let (resource_type, id) = e
+                        .split_once(':')
+                        .ok_or_else(|| StoreError::Corrupt(format!("allow list entry {e:?}")))?;
+                    Ok(AllowListEntry {
+                        resource_type: resource_type.to_owned(),
+                        id: id.to_owned(),
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
         })
     }
 }

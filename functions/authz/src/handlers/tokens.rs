@@ -10,7 +10,7 @@ use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
 use gatehouse::model::{ApiKey, LoginType, User};
-use gatehouse::rbac::{Object, validate_scope_name};
+use gatehouse::rbac::{Object, parse_allow_list, validate_scope_name};
 use gatehouse::store::StoreError;
 use gatehouse::token::random_alphanumeric;
 use gatehouse::wire::coder::{CoderError, CreateTokenRequest, Response, write_json};
@@ -19,6 +19,7 @@ use serde_json::json;
 /// `--default-token-lifetime` (7 days) and `--max-token-lifetime` (876600h).
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::days(7);
 const MAX_TOKEN_LIFETIME_HOURS: i64 = 876_600;
+const MAX_TOKEN_NAME_BYTES: usize = 256;
 
 fn api_key_object(owner: &User, key_id: &str) -> Object {
     Object::owned_by("api_key", owner.id).with_id(key_id.to_owned())
@@ -105,6 +106,13 @@ pub async fn create_token(
     }
     let CoderJson(req) = CoderJson::<CreateTokenRequest>::from_request(request, &state).await?;
     let scopes = requested_scopes(&req)?;
+    // Coder rejects a bad entry while decoding the body.
+    let allow_list = parse_allow_list(&req.allow_list).map_err(|detail| {
+        CoderError::new(
+            StatusCode::BAD_REQUEST,
+            Response::message("Request body must be valid JSON.").with_detail(detail),
+        )
+    })?;
     if !within_caller_scope(&s, &scopes) {
         return Err(CoderError::forbidden());
     }
@@ -131,11 +139,18 @@ pub async fn create_token(
     } else {
         req.token_name.clone()
     };
+    // Names are part of a store key (DynamoDB keys are at most 2 KB).
+    if name.len() > MAX_TOKEN_NAME_BYTES {
+        return Err(failed_to_create(format!(
+            "token name must be at most {MAX_TOKEN_NAME_BYTES} bytes"
+        )));
+    }
     let spec = KeySpec {
         login_type: LoginType::Token,
         lifetime,
         token_name: name.clone(),
         scopes,
+        allow_list,
     };
     match session::issue(&state, &owner, spec, ip).await {
         Ok((token, _)) => Ok(write_json(StatusCode::CREATED, &json!({ "key": token }))),
@@ -186,6 +201,7 @@ pub async fn token_by_name(
     let keys = tokens_of(&state, &s, &owner).await?;
     let key = keys
         .iter()
+        .rev()
         .find(|k| k.token_name == name)
         .ok_or_else(CoderError::not_found)?;
     Ok(write_json(StatusCode::OK, &ApiKeyJson::new(key, &owner)))

@@ -17,7 +17,9 @@ use serde_json::json;
 pub const CONVERT_COOKIE: &str = "coder_oauth_convert_jwt";
 
 /// `POST /api/v2/users/{user}/convert-login`: after the password is confirmed, 201 with a
-/// `convert-` state and the signed cookie the OAuth callback will check.
+/// `convert-` state and the signed cookie the OAuth callback will check. Unlike Coder, only the
+/// caller's own account: any other answers 401 "Incorrect email or password." whatever the
+/// password, and every call counts against the login rate limit.
 pub async fn convert_login(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
@@ -42,7 +44,10 @@ pub async fn convert_login(
             )));
         }
     };
-    let user = login::check_password(&state, Some(target), &req.password)
+    // Only one's own account converts. For anyone else the password is still "checked" (the
+    // same argon2 cost) and always refused, so the endpoint tells nothing about it.
+    let own = (target.id == s.user.id).then_some(target);
+    let user = login::check_password(&state, own, &req.password)
         .await
         .map_err(coder_login_error)?;
     if user.login_type != LoginType::Password {

@@ -8,7 +8,7 @@ use gatehouse::auth::session::truncate;
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::model::{LoginType, OrganizationMembership, User, UserStatus};
-use gatehouse::password::coder_policy;
+use gatehouse::password;
 use gatehouse::store::StoreError;
 use gatehouse::wire::coder::{
     CoderError, CreateUserRequestWithOrgs, Response, UserJson, write_json,
@@ -87,7 +87,7 @@ pub async fn create_user(
     }
     let login_type = match login_type_text {
         "password" => {
-            if let Err(detail) = coder_policy::validate(&req.password) {
+            if let Err(detail) = password::check_new_coder_password(&req.password) {
                 return Err(password_is_invalid(detail));
             }
             LoginType::Password

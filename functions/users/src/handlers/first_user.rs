@@ -1,12 +1,13 @@
 use crate::refusals::password_is_invalid;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response as HttpResponse;
 use gatehouse::AppState;
 use gatehouse::auth::session::truncate;
+use gatehouse::auth::setup;
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::model::{Organization, OrganizationMembership, User, UserStatus};
-use gatehouse::password::coder_policy;
+use gatehouse::password;
 use gatehouse::store::StoreError;
 use gatehouse::wire::coder::{CoderError, CreateFirstUserRequest, Response, write_json};
 use serde_json::json;
@@ -37,12 +38,26 @@ fn already_created() -> CoderError {
 /// the default organization, created with it in one transaction.
 pub async fn create_first_user(
     State(state): State<AppState>,
+    headers: HeaderMap,
     CoderJson(req): CoderJson<CreateFirstUserRequest>,
 ) -> Result<HttpResponse, CoderError> {
+    let presented = headers
+        .get(setup::SETUP_SECRET_HEADER)
+        .and_then(|v| v.to_str().ok());
+    if !setup::may_create_first_user(&state.settings, presented) {
+        return Err(CoderError::new(
+            StatusCode::FORBIDDEN,
+            Response::message("Creating the first user requires the deployment's setup secret.")
+                .with_detail(format!(
+                    "Send it in the \"{}\" header.",
+                    setup::SETUP_SECRET_HEADER
+                )),
+        ));
+    }
     if state.store.first_user_exists().await? {
         return Err(already_created());
     }
-    if let Err(detail) = coder_policy::validate(&req.password) {
+    if let Err(detail) = password::check_new_coder_password(&req.password) {
         return Err(password_is_invalid(detail));
     }
     let now = truncate(state.clock.now());

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response as HttpResponse};
 use gatehouse::AppState;
 use gatehouse::auth::otp::{self, PasscodeChangeError};
 use gatehouse::http::coder_json::CoderJson;
-use gatehouse::password::coder_policy;
+use gatehouse::password;
 use gatehouse::wire::coder::{ChangePasswordWithOneTimePasscodeRequest, CoderError, Response};
 
 /// `POST /api/v2/users/otp/change-password`: 204 on success; every session of the user ends.
@@ -19,7 +19,7 @@ pub async fn change_password(
     let CoderJson(req) =
         CoderJson::<ChangePasswordWithOneTimePasscodeRequest>::from_request(request, &state)
             .await?;
-    if let Err(detail) = coder_policy::validate(&req.password) {
+    if let Err(detail) = password::check_new_coder_password(&req.password) {
         return Err(CoderError::new(
             StatusCode::BAD_REQUEST,
             Response::message("Invalid password.").with_validation("password", detail),

@@ -50,6 +50,10 @@ async fn set_status(
     }
     let now = truncate(state.clock.now());
     let saved = update_user_with(&*state.store, target, |u| {
+        if status == UserStatus::Suspended && u.status != UserStatus::Suspended {
+            // Every session and token ends now, and re-activation does not revive them.
+            u.session_generation += 1;
+        }
         u.status = status;
         u.updated_at = now;
         Ok::<(), StoreError>(())

@@ -1,0 +1,106 @@
+//! A key's allow list: Coder's `"type:id"` entries, parsed and normalised as
+//! `rbac.ParseAllowList` does, and the messages its JSON decoder gives for bad entries.
+
+use super::catalog::RESOURCES;
+use crate::model::AllowListEntry;
+
+/// Coder's cap (`maxAllowListEntries`).
+pub const MAX_ENTRIES: usize = 128;
+
+/// The list a new key gets: `*:*` when none was asked for, else the entries, validated,
+/// deduplicated and without entries a wildcard already covers. Never wider than asked.
+pub fn parse_allow_list(inputs: &[String]) -> Result<Vec<AllowListEntry>, String> {
+    if inputs.is_empty() {
+        return Ok(vec![AllowListEntry::everything()]);
+    }
+    if inputs.len() > MAX_ENTRIES {
+        return Err(format!(
+            "allow_list has {} entries, at most {MAX_ENTRIES} are allowed",
+            inputs.len()
+        ));
+    }
+    let mut entries = inputs
+        .iter()
+        .map(|s| parse_entry(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if entries
+        .iter()
+        .any(|e| e.resource_type == "*" && e.id == "*")
+    {
+        return Ok(vec![AllowListEntry::everything()]);
+    }
+    let wildcard_types: Vec<String> = entries
+        .iter()
+        .filter(|e| e.id == "*")
+        .map(|e| e.resource_type.clone())
+        .collect();
+    entries.retain(|e| e.id == "*" || !wildcard_types.contains(&e.resource_type));
+    entries.sort();
+    entries.dedup();
+    Ok(entries)
+}
+
+fn parse_entry(raw: &str) -> Result<AllowListEntry, String> {
+    let trimmed = raw.trim();
+    let (resource_type, id) = trimmed
+        .split_once(':')
+        .filter(|(t, id)| !t.is_empty() && !id.is_empty())
+        .ok_or_else(|| format!("invalid allow_list entry {raw:?}: want <type>:<id>"))?;
+    if resource_type != "*" && !RESOURCES.iter().any(|(t, _)| *t == resource_type) {
+        return Err(format!("unknown resource type {resource_type:?}"));
+    }
+    let id = if id == "*" {
+        id.to_owned()
+    } else {
+        uuid::Uuid::parse_str(id)
+            .map_err(|_| format!("invalid {resource_type} ID (must be UUID): {id:?}"))?
+            .to_string()
+    };
+    Ok(AllowListEntry {
+        resource_type: resource_type.to_owned(),
+        id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(entries: &[&str]) -> Result<Vec<String>, String> {
+        let inputs: Vec<String> = entries.iter().map(|s| (*s).to_owned()).collect();
+        parse_allow_list(&inputs).map(|l| l.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn empty_means_everything_and_nothing_is_widened() {
+        assert_eq!(list(&[]).unwrap(), ["*:*"]);
+        let id = "8a1c4d3e-2b7f-4a4e-9c1d-0e5f6a7b8c9d";
+        assert_eq!(
+            list(&[&format!("workspace:{}", id.to_uppercase())]).unwrap(),
+            [format!("workspace:{id}")]
+        );
+        assert_eq!(
+            list(&["workspace:*", &format!("workspace:{id}"), "template:*"]).unwrap(),
+            ["template:*", "workspace:*"]
+        );
+        assert_eq!(list(&["user:*", "*:*"]).unwrap(), ["*:*"]);
+    }
+
+    #[test]
+    fn bad_entries_get_coders_messages() {
+        assert_eq!(
+            list(&["badvalue"]).unwrap_err(),
+            "invalid allow_list entry \"badvalue\": want <type>:<id>"
+        );
+        assert_eq!(
+            list(&["spaceship:*"]).unwrap_err(),
+            "unknown resource type \"spaceship\""
+        );
+        assert_eq!(
+            list(&["workspace:abc"]).unwrap_err(),
+            "invalid workspace ID (must be UUID): \"abc\""
+        );
+        let many: Vec<String> = (0..=MAX_ENTRIES).map(|_| "user:*".to_owned()).collect();
+        assert!(parse_allow_list(&many).is_err());
+    }
+}
