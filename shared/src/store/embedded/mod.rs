@@ -25,6 +25,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use uuid::Uuid;
 
+// One module per capability; the helpers they share live here.
+mod api_keys;
+mod counters;
+mod organizations;
+mod secrets;
+mod users;
+
+use users::user_from;
+
 const FILE_NAME: &str = "gatehouse.sqlite3";
 
 const SCHEMA: &str =
@@ -243,10 +252,6 @@ fn marker(target: &str) -> StoreResult<Vec<u8>> {
     .into_bytes())
 }
 
-fn user_from(bytes: &[u8]) -> StoreResult<User> {
-    records::decode::<UserRecord, User>(bytes)
-}
-
 fn marker_target(items: &Items<'_>, marker_key: &str) -> StoreResult<Option<String>> {
     let Some(m) = items.get(marker_key)? else {
         return Ok(None);
@@ -254,34 +259,6 @@ fn marker_target(items: &Items<'_>, marker_key: &str) -> StoreResult<Option<Stri
     let m: MarkerRecord =
         serde_json::from_slice(&m).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(Some(m.target))
-}
-
-fn user_via_marker(items: &Items<'_>, marker_key: &str) -> StoreResult<Option<User>> {
-    let Some(target) = marker_target(items, marker_key)? else {
-        return Ok(None);
-    };
-    items.get(&target)?.map(|b| user_from(&b)).transpose()
-}
-
-/// Writes a new user and its uniqueness markers, failing without writing if either is taken.
-fn insert_user(items: &Items<'_>, user: &User) -> StoreResult<()> {
-    let email = keys::email_marker(&user.email_key());
-    let username = keys::username_marker(&user.username_key());
-    if items.exists(&email)? {
-        return Err(StoreError::EmailTaken);
-    }
-    if items.exists(&username)? {
-        return Err(StoreError::UsernameTaken);
-    }
-    let pk = keys::user(user.id);
-    if items.exists(&pk)? {
-        return Err(StoreError::Conflict);
-    }
-    let mut record = UserRecord::from(user);
-    record.revision = 1;
-    items.put(&pk, records::encode(&record)?.as_bytes())?;
-    items.put(&email, &marker(&pk)?)?;
-    items.put(&username, &marker(&pk)?)
 }
 
 /// Writes `user` if its stored revision is still `user.revision`; email and username are fixed.
@@ -324,214 +301,6 @@ fn insert_organization(items: &Items<'_>, organization: &Organization) -> StoreR
     Ok(())
 }
 
-fn organization_via_marker(
-    items: &Items<'_>,
-    marker_key: &str,
-) -> StoreResult<Option<Organization>> {
-    let Some(target) = marker_target(items, marker_key)? else {
-        return Ok(None);
-    };
-    items
-        .get(&target)?
-        .map(|b| records::decode::<OrganizationRecord, Organization>(&b))
-        .transpose()
-}
-
-/// Removes a key, its index entry and its name marker (when it still holds the name).
-fn remove_api_key(items: &Items<'_>, id: &str) -> StoreResult<()> {
-    let Some(bytes) = items.remove(&keys::api_key(id))? else {
-        return Ok(());
-    };
-    let key: ApiKey = records::decode::<ApiKeyRecord, ApiKey>(&bytes)?;
-    items.remove(&user_key_index(key.user_id, &key.id))?;
-    if !key.token_name.is_empty() {
-        // Only while the name is still this key's: a newer key may hold it once this expired.
-        let name = keys::token_name_marker(key.user_id, &key.token_name);
-        if marker_target(items, &name)?.as_deref() == Some(keys::api_key(id).as_str()) {
-            items.remove(&name)?;
-        }
-    }
-    Ok(())
-}
-
-fn user_key_index(user_id: Uuid, key_id: &str) -> String {
-    format!("{}#{key_id}", keys::api_keys_of_user(user_id))
-}
-
-fn key_ids_of_user(items: &Items<'_>, user_id: Uuid) -> StoreResult<Vec<String>> {
-    let prefix = format!("{}#", keys::api_keys_of_user(user_id));
-    // '$' sorts right after '#', so this range holds exactly the keys with the prefix.
-    let end = format!("{}$", keys::api_keys_of_user(user_id));
-    Ok(items
-        .keys_between(&prefix, &end)?
-        .into_iter()
-        .filter_map(|k| k.strip_prefix(&prefix).map(str::to_owned))
-        .collect())
-}
-
-#[async_trait]
-impl UserStore for EmbeddedStore {
-    async fn create_first_user(&self, user: &User, organization: &Organization) -> StoreResult<()> {
-        let (user, organization) = (user.clone(), organization.clone());
-        self.write(move |t| {
-            if t.exists(keys::FIRST_USER)? {
-                return Err(StoreError::FirstUserExists);
-            }
-            insert_organization(t, &organization)?;
-            insert_user(t, &user)?;
-            t.put(keys::FIRST_USER, &marker(&keys::user(user.id))?)
-        })
-        .await
-    }
-
-    async fn first_user_exists(&self) -> StoreResult<bool> {
-        self.read(|t| t.exists(keys::FIRST_USER)).await
-    }
-
-    async fn create_user(&self, user: &User) -> StoreResult<()> {
-        let user = user.clone();
-        self.write(move |t| insert_user(t, &user)).await
-    }
-
-    async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<User>> {
-        self.read(move |t| t.get(&keys::user(id))?.map(|b| user_from(&b)).transpose())
-            .await
-    }
-
-    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        let key = keys::email_marker(&crate::model::user_keys::email(email));
-        self.read(move |t| user_via_marker(t, &key)).await
-    }
-
-    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
-        let key = keys::username_marker(&crate::model::user_keys::username(username));
-        self.read(move |t| user_via_marker(t, &key)).await
-    }
-
-    async fn update_user(&self, user: &User) -> StoreResult<u64> {
-        let user = user.clone();
-        self.write(move |t| save_user(t, &user)).await
-    }
-}
-
-#[async_trait]
-impl OrganizationStore for EmbeddedStore {
-    async fn create_organization_with_member(
-        &self,
-        organization: &Organization,
-        member: &User,
-    ) -> StoreResult<u64> {
-        let (organization, member) = (organization.clone(), member.clone());
-        self.write(move |t| {
-            insert_organization(t, &organization)?;
-            save_user(t, &member)
-        })
-        .await
-    }
-
-    async fn organization_by_id(&self, id: Uuid) -> StoreResult<Option<Organization>> {
-        self.read(move |t| {
-            t.get(&keys::organization(id))?
-                .map(|b| records::decode::<OrganizationRecord, Organization>(&b))
-                .transpose()
-        })
-        .await
-    }
-
-    async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>> {
-        let marker = keys::organization_name_marker(name);
-        self.read(move |t| organization_via_marker(t, &marker))
-            .await
-    }
-
-    async fn default_organization(&self) -> StoreResult<Option<Organization>> {
-        self.read(|t| organization_via_marker(t, keys::DEFAULT_ORGANIZATION))
-            .await
-    }
-}
-
-#[async_trait]
-impl ApiKeyStore for EmbeddedStore {
-    async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()> {
-        let key = key.clone();
-        self.write(move |t| {
-            let pk = keys::api_key(&key.id);
-            if t.exists(&pk)? {
-                return Err(StoreError::Conflict);
-            }
-            if !key.token_name.is_empty() {
-                let name = keys::token_name_marker(key.user_id, &key.token_name);
-                // The name is free when no live key holds it (a key minted now: `created_at`).
-                if let Some(holder) = marker_target(t, &name)? {
-                    let live = t
-                        .get(&holder)?
-                        .map(|b| records::decode::<ApiKeyRecord, ApiKey>(&b))
-                        .transpose()?
-                        .is_some_and(|k| k.expires_at > key.created_at);
-                    if live {
-                        return Err(StoreError::TokenNameTaken);
-                    }
-                }
-                t.put(&name, &marker(&pk)?)?;
-            }
-            t.put(&pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())?;
-            t.put(&user_key_index(key.user_id, &key.id), b"")
-        })
-        .await
-    }
-
-    async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>> {
-        let pk = keys::api_key(id);
-        self.read(move |t| {
-            t.get(&pk)?
-                .map(|b| records::decode::<ApiKeyRecord, ApiKey>(&b))
-                .transpose()
-        })
-        .await
-    }
-
-    async fn touch_api_key(&self, key: &ApiKey) -> StoreResult<()> {
-        let key = key.clone();
-        self.write(move |t| {
-            let pk = keys::api_key(&key.id);
-            // A key deleted meanwhile (logout) stays deleted.
-            if !t.exists(&pk)? {
-                return Ok(());
-            }
-            t.put(&pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())
-        })
-        .await
-    }
-
-    async fn delete_api_key(&self, id: &str) -> StoreResult<()> {
-        let id = id.to_owned();
-        self.write(move |t| remove_api_key(t, &id)).await
-    }
-
-    async fn api_keys_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ApiKey>> {
-        self.read(move |t| {
-            let mut out = Vec::new();
-            for id in key_ids_of_user(t, user_id)? {
-                if let Some(b) = t.get(&keys::api_key(&id))? {
-                    out.push(records::decode::<ApiKeyRecord, ApiKey>(&b)?);
-                }
-            }
-            Ok(out)
-        })
-        .await
-    }
-
-    async fn delete_api_keys_of_user(&self, user_id: Uuid) -> StoreResult<()> {
-        self.write(move |t| {
-            for id in key_ids_of_user(t, user_id)? {
-                remove_api_key(t, &id)?;
-            }
-            Ok(())
-        })
-        .await
-    }
-}
-
 fn live_counter(bytes: Option<Vec<u8>>, now: DateTime<Utc>) -> StoreResult<u64> {
     let Some(bytes) = bytes else { return Ok(0) };
     let c: CounterRecord =
@@ -539,53 +308,3 @@ fn live_counter(bytes: Option<Vec<u8>>, now: DateTime<Utc>) -> StoreResult<u64> 
     Ok(if c.expires_at > now { c.count } else { 0 })
 }
 
-#[async_trait]
-impl CounterStore for EmbeddedStore {
-    async fn counter(&self, key: &str, now: DateTime<Utc>) -> StoreResult<u64> {
-        let pk = keys::counter(key);
-        self.read(move |t| live_counter(t.get(&pk)?, now)).await
-    }
-
-    async fn increment_below(
-        &self,
-        key: &str,
-        ceiling: u64,
-        expires_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<u64>> {
-        let pk = keys::counter(key);
-        self.write_with(Durability::Eventual, move |t| {
-            let count = live_counter(t.get(&pk)?, now)?;
-            if count >= ceiling {
-                return Ok(None);
-            }
-            // Whole seconds, as DynamoDB keeps them, so both stores expire at the same instant.
-            let record = CounterRecord {
-                count: count + 1,
-                expires_at: whole_seconds(expires_at),
-            };
-            t.put(&pk, records::encode(&record)?.as_bytes())?;
-            Ok(Some(count + 1))
-        })
-        .await
-    }
-}
-
-fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
-}
-
-#[async_trait]
-impl SecretStore for EmbeddedStore {
-    async fn get_or_create_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
-        let (pk, candidate) = (keys::secret(name), candidate.to_vec());
-        self.write(move |t| match t.get(&pk)? {
-            Some(existing) => Ok(existing),
-            None => {
-                t.put(&pk, &candidate)?;
-                Ok(candidate)
-            }
-        })
-        .await
-    }
-}
