@@ -363,6 +363,95 @@ async fn counter_boundaries(b: Backend) {
     );
 }
 
+/// Renaming claims the new username and frees the old one in one step.
+async fn rename_moves_the_username(b: Backend) {
+    let (s, _d) = store(b).await;
+    let (old, new, taken) = (
+        unique_username("a"),
+        unique_username("b"),
+        unique_username("c"),
+    );
+    let mut u = user(&unique_email("r"), &old);
+    s.create_user(&u).await.unwrap();
+    s.create_user(&user(&unique_email("r"), &taken))
+        .await
+        .unwrap();
+    u.revision = 1;
+    let mut renamed = u.clone();
+    renamed.username = taken.to_uppercase();
+    assert!(matches!(
+        s.rename_user(&renamed, &old).await,
+        Err(StoreError::UsernameTaken)
+    ));
+    renamed.username = new.clone();
+    assert_eq!(s.rename_user(&renamed, &old).await.unwrap(), 2);
+    assert_eq!(s.user_by_username(&new).await.unwrap().unwrap().id, u.id);
+    assert!(s.user_by_username(&old).await.unwrap().is_none());
+    // The old name is free for someone else; a stale revision is refused.
+    s.create_user(&user(&unique_email("r"), &old))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.rename_user(&renamed, &new).await,
+        Err(StoreError::Conflict)
+    ));
+    // A change of case only keeps the marker.
+    let mut cased = s.user_by_id(u.id).await.unwrap().unwrap();
+    cased.username = new.to_uppercase();
+    s.rename_user(&cased, &new).await.unwrap();
+    assert_eq!(
+        s.user_by_username(&new).await.unwrap().unwrap().username,
+        new.to_uppercase()
+    );
+}
+
+/// A deleted user is not listed and its email and username can be used again.
+async fn deletion_frees_email_and_username(b: Backend) {
+    let (s, _d) = store(b).await;
+    let (email, name) = (unique_email("d"), unique_username("d"));
+    let u = user(&email, &name);
+    s.create_user(&u).await.unwrap();
+    let listed = |users: Vec<User>, id| users.iter().any(|x| x.id == id);
+    assert!(listed(s.list_users().await.unwrap(), u.id));
+    let mut gone = s.user_by_id(u.id).await.unwrap().unwrap();
+    gone.deleted = true;
+    assert_eq!(s.delete_user(&gone).await.unwrap(), 2);
+    assert!(s.user_by_email(&email).await.unwrap().is_none());
+    assert!(s.user_by_id(u.id).await.unwrap().unwrap().deleted);
+    assert!(!listed(s.list_users().await.unwrap(), u.id));
+    let again = user(&email, &name);
+    s.create_user(&again).await.unwrap();
+    assert_eq!(s.user_by_email(&email).await.unwrap().unwrap().id, again.id);
+    assert!(listed(s.list_users().await.unwrap(), again.id));
+    // Deleting the old record again cannot take the new user's email.
+    gone.revision = 2;
+    s.delete_user(&gone).await.ok();
+    assert_eq!(s.user_by_email(&email).await.unwrap().unwrap().id, again.id);
+}
+
+async fn organizations_are_listed(b: Backend) {
+    let (s, _d) = store(b).await;
+    let (a, c) = (org(false), org(false));
+    let mut member = user(&unique_email("o"), &unique_username("o"));
+    s.create_user(&member).await.unwrap();
+    member.revision = 1;
+    s.create_organization_with_member(&a, &member)
+        .await
+        .unwrap();
+    member.revision = 2;
+    s.create_organization_with_member(&c, &member)
+        .await
+        .unwrap();
+    let ids: Vec<_> = s
+        .list_organizations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert!(ids.contains(&a.id) && ids.contains(&c.id), "{ids:?}");
+}
+
 async fn secrets_are_created_once(b: Backend) {
     let (s, _d) = store(b).await;
     let name = unique_username("secret");
@@ -408,6 +497,9 @@ both_stores!(
     api_keys,
     counters,
     counter_boundaries,
+    rename_moves_the_username,
+    deletion_frees_email_and_username,
+    organizations_are_listed,
     secrets_are_created_once,
     hostile_keys_are_just_data,
 );

@@ -17,6 +17,10 @@ pub fn username_marker(username_key: &str) -> String {
     format!("USERNAME#{username_key}")
 }
 
+/// Index partitions listing every user and every organization (`gsi1` in DynamoDB).
+pub const ALL_USERS: &str = "USERS";
+pub const ALL_ORGANIZATIONS: &str = "ORGANIZATIONS";
+
 pub const FIRST_USER: &str = "SITE#FIRST_USER";
 pub const DEFAULT_ORGANIZATION: &str = "SITE#DEFAULT_ORGANIZATION";
 

@@ -58,6 +58,14 @@ pub trait UserStore: Send + Sync {
     /// Writes `user` if its stored revision is still `user.revision`; on success returns the
     /// new revision. Email and username are immutable through this call.
     async fn update_user(&self, user: &User) -> StoreResult<u64>;
+    /// Like `update_user`, for a user whose username changed from `previous_username`: the
+    /// new name is claimed and the old one freed in the same transaction (`UsernameTaken`).
+    async fn rename_user(&self, user: &User, previous_username: &str) -> StoreResult<u64>;
+    /// Saves `user` (marked deleted) like `update_user` and frees its email and username in the
+    /// same transaction, so both can be used again.
+    async fn delete_user(&self, user: &User) -> StoreResult<u64>;
+    /// Every user not deleted, in no particular order.
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
 }
 
 #[async_trait]
@@ -74,6 +82,8 @@ pub trait OrganizationStore: Send + Sync {
     /// Case-insensitive.
     async fn organization_by_name(&self, name: &str) -> StoreResult<Option<Organization>>;
     async fn default_organization(&self) -> StoreResult<Option<Organization>>;
+    /// Every organization, in no particular order.
+    async fn list_organizations(&self) -> StoreResult<Vec<Organization>>;
 }
 
 #[async_trait]

@@ -148,29 +148,8 @@ impl ApiKeyStore for DynamoStore {
     }
 
     async fn api_keys_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ApiKey>> {
-        let mut keys_out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :pk")
-                .expression_attribute_values(":pk", s(keys::api_keys_of_user(user_id)))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(backend)?;
-            for i in page.items() {
-                keys_out.push(records::decode::<ApiKeyRecord, ApiKey>(doc(i)?)?);
-            }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => break,
-            }
-        }
-        Ok(keys_out)
+        self.query_index::<ApiKeyRecord, ApiKey>(&keys::api_keys_of_user(user_id))
+            .await
     }
 
     async fn delete_api_keys_of_user(&self, user_id: Uuid) -> StoreResult<()> {

@@ -194,6 +194,36 @@ impl DynamoStore {
             .await
     }
 
+    /// Every record in one partition of `gsi1`, page after page.
+    async fn query_index<R, T>(&self, partition: &str) -> StoreResult<Vec<T>>
+    where
+        R: for<'de> serde::Deserialize<'de>,
+        T: TryFrom<R, Error = StoreError>,
+    {
+        let mut found = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi1")
+                .key_condition_expression("gsi1pk = :pk")
+                .expression_attribute_values(":pk", s(partition))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(backend)?;
+            for i in page.items() {
+                found.push(records::decode::<R, T>(doc(i)?)?);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(found),
+            }
+        }
+    }
+
     /// Runs a transaction; a failed condition at position `i` becomes `outcomes[i]`.
     async fn transact(
         &self,
@@ -275,4 +305,3 @@ impl DynamoStore {
         ))
     }
 }
-

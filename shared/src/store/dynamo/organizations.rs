@@ -8,6 +8,8 @@ pub(super) fn organization_item(organization: &Organization) -> StoreResult<Item
         "doc".to_owned(),
         s(records::encode(&OrganizationRecord::from(organization))?),
     );
+    i.insert("gsi1pk".to_owned(), s(keys::ALL_ORGANIZATIONS));
+    i.insert("gsi1sk".to_owned(), s(organization.id.to_string()));
     Ok(i)
 }
 
@@ -47,6 +49,11 @@ impl OrganizationStore for DynamoStore {
 
     async fn default_organization(&self) -> StoreResult<Option<Organization>> {
         self.organization_via_marker(keys::DEFAULT_ORGANIZATION)
+            .await
+    }
+
+    async fn list_organizations(&self) -> StoreResult<Vec<Organization>> {
+        self.query_index::<OrganizationRecord, Organization>(keys::ALL_ORGANIZATIONS)
             .await
     }
 }

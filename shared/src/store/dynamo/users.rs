@@ -10,7 +10,46 @@ pub(super) fn user_item(user: &User, revision: u64) -> StoreResult<Item> {
     i.insert("rev".to_owned(), n(revision));
     i.insert("email_key".to_owned(), s(user.email_key()));
     i.insert("username_key".to_owned(), s(user.username_key()));
+    // Listed through the index until deleted.
+    if !user.deleted {
+        i.insert("gsi1pk".to_owned(), s(keys::ALL_USERS));
+        i.insert("gsi1sk".to_owned(), s(user.id.to_string()));
+    }
     Ok(i)
+}
+
+impl DynamoStore {
+    /// The user item, written at the next revision if the stored one is still `user`'s with
+    /// `username_key` as its username.
+    fn user_put_at_revision(
+        &self,
+        user: &User,
+        username_key: &str,
+    ) -> StoreResult<TransactWriteItem> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(user_item(user, user.revision + 1)?))
+            .condition_expression(USER_UNCHANGED)
+            .expression_attribute_values(":rev", n(user.revision))
+            .expression_attribute_values(":email", s(user.email_key()))
+            .expression_attribute_values(":username", s(username_key))
+            .build()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Deletes a marker item while it still names `user`.
+    fn marker_delete(&self, marker_pk: &str, user: &User) -> StoreResult<TransactWriteItem> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_of(marker_pk)))
+            .condition_expression("#target = :target")
+            .expression_attribute_names("#target", "target")
+            .expression_attribute_values(":target", s(keys::user(user.id)))
+            .build()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
 }
 
 #[async_trait]
@@ -75,5 +114,39 @@ impl UserStore for DynamoStore {
                 Err(StoreError::Conflict)
             }
         }
+    }
+
+    async fn rename_user(&self, user: &User, previous_username: &str) -> StoreResult<u64> {
+        let old_key = crate::model::user_keys::username(previous_username);
+        let mut items = vec![self.user_put_at_revision(user, &old_key)?];
+        let mut outcomes = vec![StoreError::Conflict];
+        if old_key != user.username_key() {
+            items.push(self.marker_delete(&keys::username_marker(&old_key), user)?);
+            outcomes.push(StoreError::Conflict);
+            items.push(put_new(
+                &self.table,
+                marker_item(
+                    &keys::username_marker(&user.username_key()),
+                    &keys::user(user.id),
+                ),
+            )?);
+            outcomes.push(StoreError::UsernameTaken);
+        }
+        self.transact(items, outcomes).await?;
+        Ok(user.revision + 1)
+    }
+
+    async fn delete_user(&self, user: &User) -> StoreResult<u64> {
+        let items = vec![
+            self.user_put_at_revision(user, &user.username_key())?,
+            self.marker_delete(&keys::email_marker(&user.email_key()), user)?,
+            self.marker_delete(&keys::username_marker(&user.username_key()), user)?,
+        ];
+        self.transact(items, Vec::new()).await?;
+        Ok(user.revision + 1)
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        self.query_index::<UserRecord, User>(keys::ALL_USERS).await
     }
 }

@@ -147,6 +147,17 @@ impl Items<'_> {
     }
 
     /// Every key in `[start, end)`, in order.
+    fn values_between(&self, start: &str, end: &str) -> StoreResult<Vec<Vec<u8>>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT v FROM items WHERE k >= ?1 AND k < ?2 ORDER BY k")
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map([start, end], |row| row.get(0))
+            .map_err(backend)?;
+        rows.collect::<Result<_, _>>().map_err(backend)
+    }
+
     fn keys_between(&self, start: &str, end: &str) -> StoreResult<Vec<String>> {
         let mut stmt = self
             .0
@@ -307,4 +318,3 @@ fn live_counter(bytes: Option<Vec<u8>>, now: DateTime<Utc>) -> StoreResult<u64> 
         serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(if c.expires_at > now { c.count } else { 0 })
 }
-

@@ -49,4 +49,15 @@ impl OrganizationStore for EmbeddedStore {
         self.read(|t| organization_via_marker(t, keys::DEFAULT_ORGANIZATION))
             .await
     }
+
+    async fn list_organizations(&self) -> StoreResult<Vec<Organization>> {
+        // `ORG#<id>` sorts before `ORG$`, and `ORGNAME#` after it.
+        self.read(|t| {
+            t.values_between("ORG#", "ORG$")?
+                .iter()
+                .map(|b| records::decode::<OrganizationRecord, Organization>(b))
+                .collect()
+        })
+        .await
+    }
 }

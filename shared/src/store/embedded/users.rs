@@ -34,6 +34,37 @@ fn insert_user(items: &Items<'_>, user: &User) -> StoreResult<()> {
     items.put(&username, &marker(&pk)?)
 }
 
+/// Removes a marker while it still names `pk`.
+fn release_marker(items: &Items<'_>, marker_key: &str, pk: &str) -> StoreResult<()> {
+    if marker_target(items, marker_key)?.as_deref() == Some(pk) {
+        items.remove(marker_key)?;
+    }
+    Ok(())
+}
+
+/// The stored user, if it is still at `user.revision` with `username_key` and `user`'s email.
+fn check_unchanged(items: &Items<'_>, user: &User, username_key: &str) -> StoreResult<()> {
+    let current = items
+        .get(&keys::user(user.id))?
+        .map(|b| user_from(&b))
+        .transpose()?
+        .ok_or(StoreError::Conflict)?;
+    if current.revision != user.revision
+        || current.email_key() != user.email_key()
+        || current.username_key() != username_key
+    {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
+}
+
+fn put_next_revision(items: &Items<'_>, user: &User) -> StoreResult<u64> {
+    let mut record = UserRecord::from(user);
+    record.revision = user.revision + 1;
+    items.put(&keys::user(user.id), records::encode(&record)?.as_bytes())?;
+    Ok(record.revision)
+}
+
 #[async_trait]
 impl UserStore for EmbeddedStore {
     async fn create_first_user(&self, user: &User, organization: &Organization) -> StoreResult<()> {
@@ -76,5 +107,52 @@ impl UserStore for EmbeddedStore {
     async fn update_user(&self, user: &User) -> StoreResult<u64> {
         let user = user.clone();
         self.write(move |t| save_user(t, &user)).await
+    }
+
+    async fn rename_user(&self, user: &User, previous_username: &str) -> StoreResult<u64> {
+        let user = user.clone();
+        let old_key = crate::model::user_keys::username(previous_username);
+        self.write(move |t| {
+            check_unchanged(t, &user, &old_key)?;
+            let new_key = user.username_key();
+            if new_key != old_key {
+                let claimed = keys::username_marker(&new_key);
+                if t.exists(&claimed)? {
+                    return Err(StoreError::UsernameTaken);
+                }
+                let pk = keys::user(user.id);
+                release_marker(t, &keys::username_marker(&old_key), &pk)?;
+                t.put(&claimed, &marker(&pk)?)?;
+            }
+            put_next_revision(t, &user)
+        })
+        .await
+    }
+
+    async fn delete_user(&self, user: &User) -> StoreResult<u64> {
+        let user = user.clone();
+        self.write(move |t| {
+            check_unchanged(t, &user, &user.username_key())?;
+            let pk = keys::user(user.id);
+            release_marker(t, &keys::email_marker(&user.email_key()), &pk)?;
+            release_marker(t, &keys::username_marker(&user.username_key()), &pk)?;
+            put_next_revision(t, &user)
+        })
+        .await
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        // `USER#<id>` sorts before `USER$`, and `USERKEYS#`/`USERNAME#` after it.
+        self.read(|t| {
+            let mut users = Vec::new();
+            for bytes in t.values_between("USER#", "USER$")? {
+                let user = user_from(&bytes)?;
+                if !user.deleted {
+                    users.push(user);
+                }
+            }
+            Ok(users)
+        })
+        .await
     }
 }
