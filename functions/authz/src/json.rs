@@ -1,7 +1,9 @@
 //! Response bodies of the group, field for field as Go encodes them.
 
+use gatehouse::auth::roles::AssignableRole;
 use gatehouse::model::{ApiKey, Organization, OrganizationMembership, User};
-use gatehouse::wire::coder::{SlimRole, go_time};
+use gatehouse::rbac::Permission;
+use gatehouse::wire::coder::{SlimRole, UserJson, go_time, slim_roles};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -56,7 +58,45 @@ impl OrganizationMemberJson {
     }
 }
 
-/// `codersdk.APIKeyWithOwner` (the `APIKey` fields, then `username`).
+/// `codersdk.OrganizationMemberWithUserData`: the user's data, then the membership.
+#[derive(Serialize)]
+pub struct MemberWithUserJson {
+    pub username: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub avatar_url: String,
+    pub email: String,
+    pub status: &'static str,
+    pub login_type: &'static str,
+    pub last_seen_at: String,
+    pub user_created_at: String,
+    pub user_updated_at: String,
+    pub global_roles: Vec<SlimRole>,
+    #[serde(flatten)]
+    pub member: OrganizationMemberJson,
+}
+
+impl MemberWithUserJson {
+    pub fn new(user: &User, m: &OrganizationMembership) -> Self {
+        let user_json = UserJson::from(user);
+        Self {
+            username: user.username.clone(),
+            name: user.name.clone(),
+            avatar_url: user.avatar_url.clone(),
+            email: user.email.clone(),
+            status: user.status.as_str(),
+            login_type: user.login_type.as_str(),
+            last_seen_at: user_json.last_seen_at,
+            user_created_at: go_time(&user.created_at),
+            user_updated_at: go_time(&user.updated_at),
+            global_roles: slim_roles(user),
+            member: OrganizationMemberJson::new(user, m),
+        }
+    }
+}
+
+/// `codersdk.APIKey`, and `codersdk.APIKeyWithOwner` (the same fields, then `username`).
 #[derive(Serialize)]
 pub struct ApiKeyJson {
     pub id: String,
@@ -71,11 +111,12 @@ pub struct ApiKeyJson {
     pub token_name: String,
     pub lifetime_seconds: i64,
     pub allow_list: Vec<String>,
-    pub username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
 }
 
 impl ApiKeyJson {
-    pub fn new(key: &ApiKey, owner: &User) -> Self {
+    pub fn new(key: &ApiKey) -> Self {
         let scopes: Vec<String> = key.scopes.iter().map(|s| s.0.clone()).collect();
         // The legacy single `scope`, derived as Coder does.
         let scope = if scopes.iter().any(|s| s == "coder:application_connect") {
@@ -98,7 +139,62 @@ impl ApiKeyJson {
             token_name: key.token_name.clone(),
             lifetime_seconds: key.lifetime_seconds,
             allow_list: key.allow_list.iter().map(ToString::to_string).collect(),
-            username: owner.username.clone(),
+            username: None,
+        }
+    }
+
+    pub fn with_owner(key: &ApiKey, owner: &User) -> Self {
+        Self {
+            username: Some(owner.username.clone()),
+            ..Self::new(key)
+        }
+    }
+}
+
+/// `codersdk.AssignableRoles`: a role, whether the caller may assign it, and that it is built in.
+#[derive(Serialize)]
+pub struct AssignableRoleJson {
+    pub name: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub organization_id: String,
+    pub display_name: &'static str,
+    pub site_permissions: Vec<PermissionJson>,
+    pub organization_permissions: Vec<PermissionJson>,
+    pub user_permissions: Vec<PermissionJson>,
+    pub organization_member_permissions: Vec<PermissionJson>,
+    pub assignable: bool,
+    pub built_in: bool,
+}
+
+#[derive(Serialize)]
+pub struct PermissionJson {
+    pub negate: bool,
+    pub resource_type: &'static str,
+    pub action: &'static str,
+}
+
+fn permissions(list: &[Permission]) -> Vec<PermissionJson> {
+    list.iter()
+        .map(|p| PermissionJson {
+            negate: p.negate,
+            resource_type: p.resource_type,
+            action: p.action,
+        })
+        .collect()
+}
+
+impl AssignableRoleJson {
+    pub fn new(r: &AssignableRole, organization_id: Option<uuid::Uuid>) -> Self {
+        Self {
+            name: r.role.name,
+            organization_id: organization_id.map(|o| o.to_string()).unwrap_or_default(),
+            display_name: r.role.display_name,
+            site_permissions: permissions(&r.role.site),
+            organization_permissions: permissions(&r.role.org),
+            user_permissions: permissions(&r.role.user),
+            organization_member_permissions: permissions(&r.role.member),
+            assignable: r.assignable,
+            built_in: true,
         }
     }
 }

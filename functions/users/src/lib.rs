@@ -2,7 +2,6 @@
 //! and logout, one-time-passcode password reset, password policy, convert-login.
 
 mod handlers;
-mod permissions;
 mod refusals;
 
 use axum::Router;
@@ -30,15 +29,41 @@ pub fn routes(state: AppState) -> Router {
             post(handlers::validate_password::validate_password),
         )
         .route_layer(from_fn_with_state(state.clone(), login_rate_limit));
+    // Changing a password checks the old one: limited like login, per client address.
+    let password = Router::new()
+        .route(
+            "/api/v2/users/{user}/password",
+            put(handlers::password::update_password),
+        )
+        .route_layer(from_fn_with_state(state.clone(), login_rate_limit));
     Router::new()
+        .route("/api/v2/buildinfo", get(handlers::deployment::build_info))
+        .route(
+            "/api/v2/users/authmethods",
+            get(handlers::deployment::auth_methods),
+        )
         .route(
             "/api/v2/users/first",
             get(handlers::first_user::first_user_exists)
                 .post(handlers::first_user::create_first_user),
         )
-        .route("/api/v2/users", post(handlers::create_user::create_user))
+        .route(
+            "/api/v2/users",
+            get(handlers::list_users::list_users).post(handlers::create_user::create_user),
+        )
         .route("/api/v2/users/logout", post(handlers::logout::logout))
-        .route("/api/v2/users/{user}", get(handlers::get_user::get_user))
+        .route(
+            "/api/v2/users/{user}",
+            get(handlers::get_user::get_user).delete(handlers::delete_user::delete_user),
+        )
+        .route(
+            "/api/v2/users/{user}/profile",
+            put(handlers::profile::update_profile),
+        )
+        .route(
+            "/api/v2/users/{user}/login-type",
+            get(handlers::login_type::login_type),
+        )
         .route(
             "/api/v2/users/{user}/status/suspend",
             put(handlers::user_status::suspend),
@@ -53,6 +78,7 @@ pub fn routes(state: AppState) -> Router {
                 .route_layer(from_fn_with_state(state.clone(), counted_as_login)),
         )
         .merge(limited)
+        .merge(password)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }

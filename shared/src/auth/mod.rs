@@ -2,11 +2,16 @@
 //! outcome to their own status codes and strings.
 
 pub mod convert;
+pub mod deployment;
 pub mod login;
+pub mod organizations;
 pub mod otp;
 pub mod rate_limit;
+pub mod roles;
 pub mod session;
 pub mod setup;
+pub mod tokens;
+pub mod users;
 
 /// Go's `time.Time.String()`: `2006-01-02 15:04:05.999999999 +0000 UTC`, fraction trimmed.
 pub fn go_time_string(t: &chrono::DateTime<chrono::Utc>) -> String {

@@ -17,6 +17,13 @@ fn not_existing(param: &str) -> CoderError {
     )
 }
 
+/// Does `{user}` name the caller (`me`, its id or its username), without asking the store?
+pub fn names_caller(caller: &User, param: &str) -> bool {
+    param == "me"
+        || uuid::Uuid::parse_str(param).is_ok_and(|id| id == caller.id)
+        || param.eq_ignore_ascii_case(&caller.username)
+}
+
 /// Resolves `{user}` without an access check (Coder does this for convert-login, whose password
 /// check is the gate).
 pub async fn resolve(state: &AppState, caller: &User, param: &str) -> Result<User, CoderError> {

@@ -1,5 +1,6 @@
 //! One module per resource; each handler only translates wire <-> domain and asks RBAC.
 
+pub mod assignable_roles;
 pub mod authcheck;
 pub mod members;
 pub mod organizations;

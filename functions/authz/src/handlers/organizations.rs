@@ -1,16 +1,15 @@
+use crate::json::OrganizationJson;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response as HttpResponse;
 use gatehouse::AppState;
-use gatehouse::auth::session::{Session, truncate};
+use gatehouse::auth::organizations::{self, NewOrganization, OrganizationError};
+use gatehouse::auth::session::Session;
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
-use gatehouse::model::{Organization, OrganizationMembership};
-use gatehouse::rbac::Object;
-use gatehouse::store::StoreError;
+use gatehouse::http::coder_user_param as user_param;
+use gatehouse::model::Organization;
 use gatehouse::wire::coder::{CoderError, CreateOrganizationRequest, Response, write_json};
-
-use crate::json::OrganizationJson;
 
 fn organization_not_found(param: &str) -> CoderError {
     CoderError::new(
@@ -18,6 +17,28 @@ fn organization_not_found(param: &str) -> CoderError {
         Response::message(format!("Organization {param:?} not found."))
             .with_detail("Provide either the organization id or name."),
     )
+}
+
+/// An organization refusal in Coder's words.
+pub fn organization_error(e: OrganizationError) -> CoderError {
+    match e {
+        OrganizationError::Forbidden => CoderError::forbidden(),
+        OrganizationError::NotFound => CoderError::not_found(),
+        OrganizationError::ReservedName => {
+            CoderError::bad_request("Organization name \"default\" is reserved.")
+        }
+        OrganizationError::NameTaken => CoderError::new(
+            StatusCode::CONFLICT,
+            Response::message("Organization already exists with that name."),
+        ),
+        OrganizationError::AlreadyMember => {
+            CoderError::bad_request("Organization member already exists in this organization")
+        }
+        OrganizationError::CannotRemoveSelf => {
+            CoderError::bad_request("cannot remove self from an organization")
+        }
+        OrganizationError::Store(e) => e.into(),
+    }
 }
 
 /// Coder's `ExtractOrganizationParam`: `default` (or the nil UUID), a UUID, or a name. An
@@ -40,14 +61,7 @@ pub async fn resolve_organization(
         Err(_) => state.store.organization_by_name(param).await?,
     };
     match found {
-        Some(o)
-            if s.can(
-                "read",
-                &Object::in_org("organization", o.id).with_id(o.id.to_string()),
-            ) =>
-        {
-            Ok(o)
-        }
+        Some(o) if s.can("read", &organizations::organization_object(&o)) => Ok(o),
         _ => Err(organization_not_found(param)),
     }
 }
@@ -65,74 +79,75 @@ pub async fn get_organization(
     ))
 }
 
+/// `GET /api/v2/organizations`: every organization the caller may read.
+pub async fn list_organizations(
+    State(state): State<AppState>,
+    CoderSession(s): CoderSession,
+) -> Result<HttpResponse, CoderError> {
+    let found = organizations::visible(&state, &s, None)
+        .await
+        .map_err(organization_error)?;
+    let body: Vec<OrganizationJson> = found.iter().map(OrganizationJson::from).collect();
+    Ok(write_json(StatusCode::OK, &body))
+}
+
+/// `GET /api/v2/users/{user}/organizations`: the user's organizations the caller may read.
+pub async fn user_organizations(
+    State(state): State<AppState>,
+    CoderSession(s): CoderSession,
+    Path(param): Path<String>,
+) -> Result<HttpResponse, CoderError> {
+    let user = user_param::resolve_readable(&state, &s, &param).await?;
+    let found = organizations::visible(&state, &s, Some(&user))
+        .await
+        .map_err(organization_error)?;
+    let body: Vec<OrganizationJson> = found.iter().map(OrganizationJson::from).collect();
+    Ok(write_json(StatusCode::OK, &body))
+}
+
+/// `GET /api/v2/users/{user}/organizations/{organizationname}`: an organization by name (as
+/// in Coder, membership of `{user}` is not required; reading it is).
+pub async fn user_organization_by_name(
+    State(state): State<AppState>,
+    CoderSession(s): CoderSession,
+    Path((param, name)): Path<(String, String)>,
+) -> Result<HttpResponse, CoderError> {
+    user_param::resolve_readable(&state, &s, &param).await?;
+    let found = if name.len() > 64 {
+        None
+    } else {
+        state.store.organization_by_name(&name).await?
+    };
+    match found {
+        Some(o) if s.can("read", &organizations::organization_object(&o)) => {
+            Ok(write_json(StatusCode::OK, &OrganizationJson::from(&o)))
+        }
+        _ => Err(CoderError::not_found()),
+    }
+}
+
 /// `POST /api/v2/organizations`: the creator becomes its first member.
 pub async fn create_organization(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
-    if !s.can("create", &Object::any("organization")) {
+    if !s.can("create", &gatehouse::rbac::Object::any("organization")) {
         return Err(CoderError::forbidden());
     }
     let CoderJson(req) =
         CoderJson::<CreateOrganizationRequest>::from_request(request, &state).await?;
-    if req.name == "default" {
-        return Err(CoderError::bad_request(
-            "Organization name \"default\" is reserved.",
-        ));
-    }
-    let now = truncate(state.clock.now());
-    let organization = Organization {
-        id: uuid::Uuid::new_v4(),
-        display_name: if req.display_name.is_empty() {
-            req.name.clone()
-        } else {
-            req.display_name
-        },
+    let new = NewOrganization {
         name: req.name,
+        display_name: req.display_name,
         description: req.description,
         icon: req.icon,
-        is_default: false,
-        created_at: now,
-        updated_at: now,
     };
-    // The organization and its creator's membership are written in one transaction; a
-    // concurrent change to the creator retries against what is stored now.
-    let mut creator = s.user.clone();
-    for _ in 0..3 {
-        let mut member = creator.clone();
-        member
-            .memberships
-            .push(OrganizationMembership::new(organization.id, now));
-        member.updated_at = now;
-        match state
-            .store
-            .create_organization_with_member(&organization, &member)
-            .await
-        {
-            Ok(_) => {
-                return Ok(write_json(
-                    StatusCode::CREATED,
-                    &OrganizationJson::from(&organization),
-                ));
-            }
-            Err(StoreError::OrganizationNameTaken) => {
-                return Err(CoderError::new(
-                    StatusCode::CONFLICT,
-                    Response::message("Organization already exists with that name."),
-                ));
-            }
-            Err(StoreError::Conflict) => {
-                creator = state
-                    .store
-                    .user_by_id(creator.id)
-                    .await?
-                    .ok_or_else(CoderError::not_found)?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(CoderError::internal(
-        &"the creator changed concurrently while creating an organization",
+    let organization = organizations::create(&state, &s, new)
+        .await
+        .map_err(organization_error)?;
+    Ok(write_json(
+        StatusCode::CREATED,
+        &OrganizationJson::from(&organization),
     ))
 }

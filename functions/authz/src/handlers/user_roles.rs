@@ -2,12 +2,11 @@ use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response as HttpResponse;
 use gatehouse::AppState;
-use gatehouse::auth::session::{Session, truncate};
+use gatehouse::auth::roles::{self, RoleChangeError, RoleScope};
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
-use gatehouse::rbac::{Object, can_assign, is_site_role};
-use gatehouse::store::update_user_with;
+use gatehouse::rbac::Object;
 use gatehouse::wire::coder::{CoderError, UpdateRoles, UserJson, write_json};
 use serde_json::{Map, Value, json};
 
@@ -46,49 +45,21 @@ pub async fn update_user_roles(
         return Err(CoderError::bad_request("You cannot change your own roles."));
     }
     let CoderJson(req) = CoderJson::<UpdateRoles>::from_request(request, &state).await?;
-    let mut wanted: Vec<String> = Vec::new();
-    for role in req.roles {
-        if !is_site_role(&role) {
-            return Err(CoderError::bad_request(format!(
-                "{role:?} is not a supported role"
-            )));
-        }
-        // `member` is implied for everyone and never stored.
-        if role != "member" && !wanted.contains(&role) {
-            wanted.push(role);
-        }
-    }
-    // A concurrent change to the user re-runs the checks against what is stored now.
-    let now = truncate(state.clock.now());
-    let target = update_user_with(&*state.store, target, |u| {
-        check_assignments(&s, &u.roles, &wanted)?;
-        u.roles = wanted.clone();
-        u.updated_at = now;
-        Ok::<(), CoderError>(())
-    })
-    .await?;
-    Ok(write_json(StatusCode::OK, &UserJson::from(&target)))
-}
-
-/// Every role granted or revoked must be one the caller may assign (403 without the
-/// permission at all, 400 naming the first role it may not assign).
-fn check_assignments(s: &Session, current: &[String], wanted: &[String]) -> Result<(), CoderError> {
-    let added: Vec<&String> = wanted.iter().filter(|r| !current.contains(r)).collect();
-    let removed: Vec<&String> = current.iter().filter(|r| !wanted.contains(r)).collect();
-    if (!added.is_empty() && !s.can("assign", &Object::any("assign_role")))
-        || (!removed.is_empty() && !s.can("unassign", &Object::any("assign_role")))
-    {
-        return Err(CoderError::forbidden());
-    }
-    let held: Vec<&str> = s.user.roles.iter().map(String::as_str).collect();
-    match added
-        .into_iter()
-        .chain(removed)
-        .find(|r| !can_assign(&held, r))
-    {
-        Some(role) => Err(CoderError::bad_request(format!(
-            "not authorized to assign role {role:?}"
-        ))),
-        None => Ok(()),
-    }
+    let user = roles::set_roles(&state, &s, target, RoleScope::Site, req.roles)
+        .await
+        .map_err(|e| match e {
+            RoleChangeError::OwnRoles => {
+                CoderError::bad_request("You cannot change your own roles.")
+            }
+            RoleChangeError::Unsupported(role) => {
+                CoderError::bad_request(format!("{role:?} is not a supported role"))
+            }
+            RoleChangeError::Forbidden => CoderError::forbidden(),
+            RoleChangeError::NotAssignable(role) => {
+                CoderError::bad_request(format!("not authorized to assign role {role:?}"))
+            }
+            RoleChangeError::NotMember => CoderError::not_found(),
+            RoleChangeError::Store(e) => e.into(),
+        })?;
+    Ok(write_json(StatusCode::OK, &UserJson::from(&user)))
 }

@@ -2,12 +2,18 @@
 
 pub mod convert_login;
 pub mod create_user;
+pub mod delete_user;
+pub mod deployment;
 pub mod first_user;
 pub mod get_user;
+pub mod list_users;
 pub mod login;
+pub mod login_type;
 pub mod logout;
 pub mod otp_change_password;
 pub mod otp_request;
+pub mod password;
+pub mod profile;
 pub mod user_status;
 pub mod validate_password;
 

@@ -1,13 +1,13 @@
-use crate::permissions::can_update;
+use crate::refusals::admin_error;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response as HttpResponse;
 use gatehouse::AppState;
-use gatehouse::auth::session::{Session, truncate};
+use gatehouse::auth::session::Session;
+use gatehouse::auth::users::{self, AdminError};
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
 use gatehouse::model::UserStatus;
-use gatehouse::store::{StoreError, update_user_with};
 use gatehouse::wire::coder::{CoderError, Response, UserJson, write_json};
 
 /// `PUT /api/v2/users/{user}/status/suspend`
@@ -35,39 +35,15 @@ async fn set_status(
     status: UserStatus,
 ) -> Result<HttpResponse, CoderError> {
     let target = user_param::resolve_readable(state, s, param).await?;
-    if !can_update(s, &target) {
-        return Err(CoderError::forbidden());
-    }
-    if status == UserStatus::Suspended {
-        if target.id == s.user.id {
-            return Err(CoderError::bad_request("You cannot suspend yourself."));
-        }
-        if target.has_site_role("owner") {
-            return Err(CoderError::bad_request(
-                "You cannot suspend a user with the \"owner\" role. You must remove the role first.",
-            ));
-        }
-    }
-    let now = truncate(state.clock.now());
-    let saved = update_user_with(&*state.store, target, |u| {
-        if status == UserStatus::Suspended && u.status != UserStatus::Suspended {
-            // Every session and token ends now, and re-activation does not revive them.
-            u.session_generation += 1;
-        }
-        u.status = status;
-        u.updated_at = now;
-        Ok::<(), StoreError>(())
-    })
-    .await;
-    match saved {
+    match users::set_status(state, s, target, status).await {
         Ok(user) => Ok(write_json(StatusCode::OK, &UserJson::from(&user))),
-        Err(StoreError::Conflict) => Err(CoderError::new(
+        Err(AdminError::Contended) => Err(CoderError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             Response::message(format!(
                 "Internal error updating user's status to \"{}\".",
                 status.as_str()
             )),
         )),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(admin_error(e)),
     }
 }

@@ -5,6 +5,7 @@ mod go_json;
 mod requests;
 mod response;
 mod user;
+mod user_query;
 mod validate;
 
 pub use authz::*;
@@ -12,4 +13,5 @@ pub use go_json::{DecodeError, GoObject, GoRequest, decode_request, parse_go_uui
 pub use requests::*;
 pub use response::{CoderError, Response, ValidationError, go_time, write_json};
 pub use user::{SlimRole, UserJson, slim_roles};
+pub use user_query::{parse_pagination, parse_user_query};
 pub use validate::{FieldFailure, is_email, is_user_real_name, is_username};

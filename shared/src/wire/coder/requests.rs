@@ -1,6 +1,6 @@
 //! Coder request bodies (codersdk), each with its Go type name and validate tags.
 
-use super::go_json::{DecodeError, GoObject, GoRequest};
+use super::go_json::{DecodeError, GoObject, GoRequest, parse_go_uuid};
 use super::validate::{FieldFailure, check};
 use uuid::Uuid;
 
@@ -150,6 +150,8 @@ pub struct CreateUserRequestWithOrgs {
     pub login_type: String,
     pub user_status: Option<String>,
     pub organization_ids: Vec<Uuid>,
+    /// Older clients' way to ask for login type `none` (honoured when `login_type` is empty).
+    pub disable_login: bool,
 }
 
 impl GoRequest for CreateUserRequestWithOrgs {
@@ -159,6 +161,14 @@ impl GoRequest for CreateUserRequestWithOrgs {
             None => None,
             Some(_) => Some(o.string("user_status")?),
         };
+        let mut organization_ids = o.uuids("organization_ids")?;
+        // The single `organization_id` of older clients joins the list, as Coder's decoder does.
+        if let Some(serde_json::Value::String(id)) = o.get("organization_id") {
+            let id = parse_go_uuid(id).map_err(|detail| DecodeError { detail })?;
+            if !organization_ids.contains(&id) {
+                organization_ids.push(id);
+            }
+        }
         Ok(Self {
             email: o.string("email")?,
             username: o.string("username")?,
@@ -166,7 +176,8 @@ impl GoRequest for CreateUserRequestWithOrgs {
             password: o.string("password")?,
             login_type: o.string("login_type")?,
             user_status,
-            organization_ids: o.uuids("organization_ids")?,
+            organization_ids,
+            disable_login: o.bool("disable_login")?,
         })
     }
     fn validate(&self) -> Vec<FieldFailure> {
@@ -175,6 +186,49 @@ impl GoRequest for CreateUserRequestWithOrgs {
             check("username", &self.username, &["required", "username"]),
             check("name", &self.name, &["user_real_name"]),
         ])
+    }
+}
+
+/// `codersdk.UpdateUserProfileRequest`.
+#[derive(Debug, Clone)]
+pub struct UpdateUserProfileRequest {
+    pub username: String,
+    pub name: String,
+}
+
+impl GoRequest for UpdateUserProfileRequest {
+    const GO_TYPE: &'static str = "codersdk.UpdateUserProfileRequest";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        Ok(Self {
+            username: o.string("username")?,
+            name: o.string("name")?,
+        })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([
+            check("username", &self.username, &["required", "username"]),
+            check("name", &self.name, &["user_real_name"]),
+        ])
+    }
+}
+
+/// `codersdk.UpdateUserPasswordRequest`.
+#[derive(Debug, Clone)]
+pub struct UpdateUserPasswordRequest {
+    pub old_password: String,
+    pub password: String,
+}
+
+impl GoRequest for UpdateUserPasswordRequest {
+    const GO_TYPE: &'static str = "codersdk.UpdateUserPasswordRequest";
+    fn from_object(o: &GoObject<'_>) -> Result<Self, DecodeError> {
+        Ok(Self {
+            old_password: o.string("old_password")?,
+            password: o.string("password")?,
+        })
+    }
+    fn validate(&self) -> Vec<FieldFailure> {
+        failures([check("password", &self.password, &["required"])])
     }
 }
 

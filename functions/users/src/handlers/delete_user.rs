@@ -1,0 +1,34 @@
+use crate::refusals::admin_error;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response as HttpResponse;
+use gatehouse::AppState;
+use gatehouse::auth::users::{self, AdminError};
+use gatehouse::http::coder_session::CoderSession;
+use gatehouse::http::coder_user_param as user_param;
+use gatehouse::rbac::Object;
+use gatehouse::wire::coder::{CoderError, Response, write_json};
+
+/// `DELETE /api/v2/users/{user}`: soft delete; 200 `{"message":"User has been deleted!"}`.
+/// A caller who may not delete users gets the 403 before `{user}` is looked up, so the answer
+/// says nothing about which users exist.
+pub async fn delete_user(
+    State(state): State<AppState>,
+    CoderSession(s): CoderSession,
+    Path(param): Path<String>,
+) -> Result<HttpResponse, CoderError> {
+    if user_param::names_caller(&s.user, &param) {
+        return Err(admin_error(AdminError::CannotDeleteSelf));
+    }
+    if !s.can("delete", &Object::any("user")) {
+        return Err(admin_error(AdminError::Forbidden));
+    }
+    let target = user_param::resolve_readable(&state, &s, &param).await?;
+    users::delete_user(&state, &s, target)
+        .await
+        .map_err(admin_error)?;
+    Ok(write_json(
+        StatusCode::OK,
+        &Response::message("User has been deleted!"),
+    ))
+}

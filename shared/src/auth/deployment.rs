@@ -1,0 +1,28 @@
+//! Facts about the deployment that clients ask for: its id and the API version it serves.
+
+use crate::Error;
+use crate::state::AppState;
+
+/// The Coder release whose API this serves.
+pub const CODER_API_VERSION: &str = "v2.27.0";
+pub const PROVISIONER_API_VERSION: &str = "1.10";
+pub const EXTERNAL_URL: &str = "https://github.com/coder/coder";
+
+/// Coder's version with Gatehouse's as build metadata, so Coder clients' compatibility checks
+/// (major.minor) pass and a person can still tell what answered.
+pub fn version() -> String {
+    format!(
+        "{CODER_API_VERSION}+gatehouse.{}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The deployment's id: created once, by whichever process asks first, and kept in the store.
+pub async fn id(state: &AppState) -> Result<uuid::Uuid, Error> {
+    let candidate = uuid::Uuid::new_v4();
+    let stored = state
+        .store
+        .get_or_create_secret("deployment-id", candidate.as_bytes())
+        .await?;
+    uuid::Uuid::from_slice(&stored).map_err(|e| Error::Internal(format!("deployment id: {e}")))
+}
