@@ -57,7 +57,7 @@ pub async fn request_passcode(state: &AppState, base_url: &str, email: &str) -> 
     let validity = state.settings.otp_validity;
     let expires_at = state.clock.now() + validity;
     let user = update_user_with(&*state.store, user, |u| {
-        u.one_time_passcode = Some(OneTimePasscode {
+        u.password_reset_passcode = Some(OneTimePasscode {
             hash: hash.clone(),
             expires_at,
         });
@@ -105,7 +105,9 @@ pub async fn change_password(
         .user_by_email(email)
         .await?
         .filter(|u| !u.deleted);
-    let pending = user.as_ref().and_then(|u| u.one_time_passcode.clone());
+    let pending = user
+        .as_ref()
+        .and_then(|u| u.password_reset_passcode.clone());
     let matches = state
         .hasher
         .verify(pending.as_ref().map(|p| p.hash.as_str()), passcode)
@@ -123,7 +125,7 @@ pub async fn change_password(
         return Err(PasscodeChangeError::SameAsOld);
     }
     user.hashed_password = Some(state.hasher.hash(new_password).await?);
-    user.one_time_passcode = None;
+    user.password_reset_passcode = None;
     user.session_generation += 1;
     user.updated_at = now;
     match state.store.update_user(&user).await {

@@ -369,7 +369,7 @@ pub async fn change_password(
             return Err(StoreError::Conflict);
         }
         u.hashed_password = Some(hash.clone());
-        u.one_time_passcode = None;
+        u.password_reset_passcode = None;
         u.session_generation += 1;
         u.updated_at = now;
         Ok(())

@@ -6,4 +6,4 @@ mod user;
 
 pub use api_key::{AllowListEntry, ApiKey, ApiKeyScope};
 pub use organization::{Organization, OrganizationMembership};
-pub use user::{BarongLabel, LoginType, OneTimePasscode, User, UserStatus, user_keys};
+pub use user::{BarongLabel, BarongState, LoginType, OneTimePasscode, User, UserStatus, user_keys};

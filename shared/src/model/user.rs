@@ -56,6 +56,39 @@ impl UserStatus {
     }
 }
 
+/// Barong's account state (`users.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarongState {
+    Pending,
+    Active,
+    Banned,
+    Deleted,
+    Locked,
+}
+
+impl BarongState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Banned => "banned",
+            Self::Deleted => "deleted",
+            Self::Locked => "locked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "active" => Self::Active,
+            "banned" => Self::Banned,
+            "deleted" => Self::Deleted,
+            "locked" => Self::Locked,
+            _ => return None,
+        })
+    }
+}
+
 /// A pending password-reset passcode: only its argon2 hash is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OneTimePasscode {
@@ -100,17 +133,18 @@ pub struct User {
     pub roles: Vec<String>,
     pub memberships: Vec<OrganizationMembership>,
     pub last_seen_at: Option<DateTime<Utc>>,
-    pub one_time_passcode: Option<OneTimePasscode>,
+    /// Coder's emailed password-reset passcode, while one is pending.
+    pub password_reset_passcode: Option<OneTimePasscode>,
 
     // Barong's fields.
     /// `ID` + 10 upper-case hex digits.
     pub uid: String,
-    /// pending | active | banned | deleted | locked
-    pub state: String,
+    /// Barong's account state (Coder's is [`User::status`]).
+    pub barong_state: BarongState,
     pub level: u32,
     pub labels: Vec<BarongLabel>,
-    /// TOTP enabled (Barong's `otp`).
-    pub otp: bool,
+    /// Barong's `otp`: two-factor TOTP is on (unrelated to the password-reset passcode).
+    pub totp_enabled: bool,
     /// Raw JSON text a user stores about itself (Barong's `data`).
     pub data: Option<String>,
 }
@@ -135,12 +169,12 @@ impl User {
             roles: Vec::new(),
             memberships: Vec::new(),
             last_seen_at: None,
-            one_time_passcode: None,
+            password_reset_passcode: None,
             uid: barong_uid(),
-            state: "pending".to_owned(),
+            barong_state: BarongState::Pending,
             level: 0,
             labels: Vec::new(),
-            otp: false,
+            totp_enabled: false,
             data: None,
         }
     }

@@ -2,8 +2,8 @@
 //! A record carries `v`; readers accept every version they know, writers write the newest.
 
 use crate::model::{
-    AllowListEntry, ApiKey, ApiKeyScope, BarongLabel, LoginType, OneTimePasscode, Organization,
-    OrganizationMembership, User, UserStatus,
+    AllowListEntry, ApiKey, ApiKeyScope, BarongLabel, BarongState, LoginType, OneTimePasscode,
+    Organization, OrganizationMembership, User, UserStatus,
 };
 use crate::store::StoreError;
 use crate::token::SecretHash;
@@ -34,6 +34,8 @@ pub struct UserRecord {
     pub roles: Vec<String>,
     pub memberships: Vec<OrganizationMembership>,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// The stored names stay as first written; the domain renamed them (`password_reset_passcode`,
+    /// `barong_state`, `totp_enabled`) so that they no longer read alike.
     pub one_time_passcode: Option<OneTimePasscode>,
     pub uid: String,
     pub state: String,
@@ -63,12 +65,12 @@ impl From<&User> for UserRecord {
             roles: u.roles.clone(),
             memberships: u.memberships.clone(),
             last_seen_at: u.last_seen_at,
-            one_time_passcode: u.one_time_passcode.clone(),
+            one_time_passcode: u.password_reset_passcode.clone(),
             uid: u.uid.clone(),
-            state: u.state.clone(),
+            state: u.barong_state.as_str().to_owned(),
             level: u.level,
             labels: u.labels.clone(),
-            otp: u.otp,
+            otp: u.totp_enabled,
             data: u.data.clone(),
         }
     }
@@ -101,12 +103,13 @@ impl TryFrom<UserRecord> for User {
             roles: r.roles,
             memberships: r.memberships,
             last_seen_at: r.last_seen_at,
-            one_time_passcode: r.one_time_passcode,
+            password_reset_passcode: r.one_time_passcode,
             uid: r.uid,
-            state: r.state,
+            barong_state: BarongState::parse(&r.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("barong state {:?}", r.state)))?,
             level: r.level,
             labels: r.labels,
-            otp: r.otp,
+            totp_enabled: r.otp,
             data: r.data,
         })
     }
