@@ -11,6 +11,7 @@ pub fn app(state: AppState) -> Router {
         Router::new()
             .route("/healthz", get(|| async { "ok" }))
             .merge(gatehouse_users::routes(state.clone()))
-            .merge(gatehouse_authz::routes(state)),
+            .merge(gatehouse_authz::routes(state.clone())),
+        state,
     )
 }

@@ -319,7 +319,12 @@ async fn cli_session_keys(b: Backend) {
         .post_with_token("/api/v2/users/me/keys", &member, json!(null))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
-    assert!(r.set_cookies().is_empty());
+    assert!(
+        !r.set_cookies()
+            .iter()
+            .any(|c| c.starts_with("coder_session_token=")),
+        "a CLI key sets no session cookie"
+    );
     let key = r.json["key"].as_str().unwrap().to_owned();
     assert_eq!(s.get_with_token("/api/v2/users/me", &key).await.status, 200);
     let key_id = key.split('-').next().unwrap();

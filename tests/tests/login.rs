@@ -30,8 +30,11 @@ async fn valid_login_sets_token_and_cookie(b: Backend) {
     assert_eq!(r.status, 201, "{}", r.text);
     let token = r.json["session_token"].as_str().unwrap();
     assert!(is_session_token(token), "{token}");
-    let cookies = r.set_cookies();
-    assert_eq!(cookies.len(), 1);
+    // The session cookie, and the CSRF cookie every cookie-less client is given.
+    let mut cookies = r.set_cookies();
+    cookies.sort_by_key(|c| !c.starts_with("coder_session_token="));
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    assert!(cookies[1].starts_with("csrf_token="), "{}", cookies[1]);
     assert!(
         cookies[0].starts_with(&format!("coder_session_token={token}; Path=/; HttpOnly")),
         "{}",

@@ -75,5 +75,5 @@ pub fn routes(state: AppState) -> Router {
 
 /// The group as deployed on its own (one Lambda): every route plus Coder's 404.
 pub fn router(state: AppState) -> Router {
-    serve_coder_routes(routes(state))
+    serve_coder_routes(routes(state.clone()), state)
 }

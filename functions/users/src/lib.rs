@@ -8,7 +8,9 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 use gatehouse::AppState;
-use gatehouse::http::coder_rate_limit::{counted_as_login, login_rate_limit};
+use gatehouse::http::coder_rate_limit::{
+    authenticated_rate_limit, counted_as_login, login_rate_limit,
+};
 use gatehouse::http::coder_surface::{method_not_allowed, serve_coder_routes};
 
 /// Every route of the group, without the fallback (so groups can be merged).
@@ -35,7 +37,7 @@ pub fn routes(state: AppState) -> Router {
             "/api/v2/users/{user}/password",
             put(handlers::password::update_password),
         )
-        .route_layer(from_fn_with_state(state.clone(), login_rate_limit));
+        .route_layer(from_fn_with_state(state.clone(), authenticated_rate_limit));
     Router::new()
         .route("/api/v2/buildinfo", get(handlers::deployment::build_info))
         .route(
@@ -85,5 +87,5 @@ pub fn routes(state: AppState) -> Router {
 
 /// The group as deployed on its own (one Lambda): every route plus Coder's 404.
 pub fn router(state: AppState) -> Router {
-    serve_coder_routes(routes(state))
+    serve_coder_routes(routes(state.clone()), state)
 }

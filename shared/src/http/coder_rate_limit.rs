@@ -2,9 +2,11 @@
 //! the store. Over it: 429 with Coder's message and httprate's headers.
 
 use super::client_ip::client_ip;
+use super::coder_session::CoderSession;
 use crate::auth::rate_limit;
 use crate::state::AppState;
 use crate::wire::coder::{CoderError, Response};
+use axum::extract::FromRequestParts;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -29,12 +31,72 @@ pub async fn login_rate_limit(
 
 /// Counts requests in the login endpoint's own bucket: for endpoints that check a password
 /// (convert-login), so they give no more guesses than login itself, whatever `{user}` says.
+/// An owner may skip it with `X-Coder-Bypass-Ratelimit`.
 pub async fn counted_as_login(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> HttpResponse {
-    limit_in_bucket(state, LOGIN_PATH, request, next).await
+    match bypass(&state, request).await {
+        Bypass::Granted(request) => next.run(request).await,
+        Bypass::NotAsked(request) => limit_in_bucket(state, LOGIN_PATH, request, next).await,
+        Bypass::Refused(response) => response,
+    }
+}
+
+/// The login limit on an authenticated endpoint (password change), per endpoint; an owner may
+/// skip it with `X-Coder-Bypass-Ratelimit`.
+pub async fn authenticated_rate_limit(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> HttpResponse {
+    let bucket = request.uri().path().to_owned();
+    match bypass(&state, request).await {
+        Bypass::Granted(request) => next.run(request).await,
+        Bypass::NotAsked(request) => limit_in_bucket(state, &bucket, request, next).await,
+        Bypass::Refused(response) => response,
+    }
+}
+
+const BYPASS_HEADER: &str = "x-coder-bypass-ratelimit";
+
+enum Bypass {
+    Granted(Request),
+    NotAsked(Request),
+    Refused(HttpResponse),
+}
+
+/// Coder's rule: a true `X-Coder-Bypass-Ratelimit` (Go's `ParseBool`) lifts the limit for an
+/// owner's session and is a 428 for anyone else's; without a valid session it is ignored.
+async fn bypass(state: &AppState, request: Request) -> Bypass {
+    let asked = request
+        .headers()
+        .get(BYPASS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| matches!(v, "1" | "t" | "T" | "true" | "TRUE" | "True"));
+    if !asked {
+        return Bypass::NotAsked(request);
+    }
+    let (mut parts, body) = request.into_parts();
+    // The session is cached on the request, so the handler does not authenticate again.
+    let session = CoderSession::from_request_parts(&mut parts, state).await;
+    let request = Request::from_parts(parts, body);
+    match session {
+        Ok(CoderSession(s)) if s.user.has_site_role("owner") => Bypass::Granted(request),
+        Ok(_) => Bypass::Refused(
+            (
+                StatusCode::PRECONDITION_REQUIRED,
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; charset=utf-8"),
+                )],
+                "\"X-Coder-Bypass-Ratelimit\" provided but user is not owner\n",
+            )
+                .into_response(),
+        ),
+        Err(_) => Bypass::NotAsked(request),
+    }
 }
 
 const LOGIN_PATH: &str = "/api/v2/users/login";

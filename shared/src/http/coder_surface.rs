@@ -1,12 +1,14 @@
 //! What every Coder response carries, and Coder's answer for unknown routes.
 
 use super::access_log::access_log;
+use super::csrf::csrf;
+use crate::state::AppState;
 use crate::wire::coder::CoderError;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 
 pub const BUILD_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"), "-gatehouse");
@@ -37,10 +39,12 @@ pub async fn method_not_allowed() -> Response {
 }
 
 /// A group's routes as deployed on their own (one Lambda, or `gatehouse-local` with every group
-/// merged): Coder's 404 for anything else, Coder's headers and the access log on every response.
-pub fn serve_coder_routes(routes: Router) -> Router {
+/// merged): Coder's 404 for anything else, its CSRF check, Coder's headers and the access log on
+/// every response.
+pub fn serve_coder_routes(routes: Router, state: AppState) -> Router {
     routes
         .fallback(route_not_found)
+        .layer(from_fn_with_state(state, csrf))
         .layer(from_fn(coder_headers))
         .layer(from_fn(access_log))
 }

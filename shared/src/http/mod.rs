@@ -11,6 +11,7 @@ pub mod coder_surface;
 pub mod coder_user_param;
 pub mod cookies;
 pub mod credentials;
+pub mod csrf;
 pub mod public_url;
 
 /// Bodies larger than this are refused before parsing.
