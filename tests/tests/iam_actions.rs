@@ -220,6 +220,23 @@ async fn every_function_calls_only_what_its_policy_allows() {
         Some(convert),
     )
     .await;
+    call(
+        &users,
+        get.clone(),
+        "/api/v2/users?q=status:active",
+        t,
+        None,
+    )
+    .await;
+    call(&users, get.clone(), "/api/v2/users/me/login-type", t, None).await;
+    call(&users, get.clone(), "/api/v2/users/authmethods", None, None).await;
+    call(&users, get.clone(), "/api/v2/buildinfo", None, None).await;
+    let profile = json!({"username": unique_username("renamed")});
+    let profile_path = format!("/api/v2/users/{member}/profile");
+    call(&users, put.clone(), &profile_path, t, Some(profile)).await;
+    let password = json!({"password": "Another!Secure123"});
+    let password_path = format!("/api/v2/users/{member}/password");
+    call(&users, put.clone(), &password_path, t, Some(password)).await;
     let second = call(&users, post.clone(), login_path, None, Some(login)).await["session_token"]
         .as_str()
         .unwrap()
@@ -276,5 +293,37 @@ async fn every_function_calls_only_what_its_policy_allows() {
         None,
     )
     .await;
+    let key = call(&authz, post.clone(), "/api/v2/users/me/keys", t, None).await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let key_path = format!("/api/v2/users/me/keys/{}", &key[..10]);
+    call(&authz, get.clone(), &key_path, t, None).await;
+    call(&authz, get.clone(), "/api/v2/organizations", t, None).await;
+    call(
+        &authz,
+        get.clone(),
+        "/api/v2/users/me/organizations",
+        t,
+        None,
+    )
+    .await;
+    call(
+        &authz,
+        get.clone(),
+        "/api/v2/users/me/organizations/coder",
+        t,
+        None,
+    )
+    .await;
+    let members = format!("/api/v2/organizations/{org}/members");
+    call(&authz, get.clone(), &members, t, None).await;
+    call(&authz, get.clone(), &format!("{members}/roles"), t, None).await;
+    call(&authz, get.clone(), "/api/v2/users/roles", t, None).await;
     assert_allowed("AuthzFunction", &authz_calls);
+
+    // users again: deleting a user frees its email and username in one transaction.
+    let delete_path = format!("/api/v2/users/{member}");
+    call(&users, delete.clone(), &delete_path, t, None).await;
+    assert_allowed("UsersFunction", &users_calls);
 }

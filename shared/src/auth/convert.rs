@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha512;
 
 const SIGNING_KEY: &str = "oidc-convert-hs512";
-const DEPLOYMENT_ID: &str = "deployment-id";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvertClaims {
@@ -48,16 +47,6 @@ async fn signing_key(state: &AppState) -> Result<Vec<u8>, Error> {
         .await?)
 }
 
-/// A stable id for this deployment (the JWT issuer).
-pub async fn deployment_id(state: &AppState) -> Result<String, Error> {
-    let candidate = uuid::Uuid::new_v4().to_string();
-    let stored = state
-        .store
-        .get_or_create_secret(DEPLOYMENT_ID, candidate.as_bytes())
-        .await?;
-    String::from_utf8(stored).map_err(|_| Error::Internal("deployment id is not UTF-8".to_owned()))
-}
-
 fn sign(key: &[u8], claims: &ConvertClaims) -> Result<String, Error> {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS512","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD
@@ -82,7 +71,7 @@ pub async fn start(state: &AppState, user: &User, to: LoginType) -> Result<Conve
     let expires_at = now + state.settings.convert_state_validity;
     let state_string = format!("convert-{}", random_alphanumeric(32));
     let claims = ConvertClaims {
-        iss: deployment_id(state).await?,
+        iss: super::deployment::id(state).await?.to_string(),
         sub: state_string.clone(),
         aud: vec![user.id.to_string()],
         exp: expires_at.timestamp(),

@@ -17,12 +17,16 @@ pub fn version() -> String {
     )
 }
 
-/// The deployment's id: created once, by whichever process asks first, and kept in the store.
+/// The deployment's id (buildinfo's `deployment_id`, the convert JWT's issuer): created once,
+/// by whichever process asks first, and kept in the store as its text form.
 pub async fn id(state: &AppState) -> Result<uuid::Uuid, Error> {
-    let candidate = uuid::Uuid::new_v4();
+    let candidate = uuid::Uuid::new_v4().to_string();
     let stored = state
         .store
         .get_or_create_secret("deployment-id", candidate.as_bytes())
         .await?;
-    uuid::Uuid::from_slice(&stored).map_err(|e| Error::Internal(format!("deployment id: {e}")))
+    std::str::from_utf8(&stored)
+        .ok()
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        .ok_or_else(|| Error::Internal("the stored deployment id is not a UUID".to_owned()))
 }
