@@ -78,9 +78,9 @@ async fn list_users_filters_sorts_and_pages(b: Backend) {
     );
     assert_eq!(r.json["count"], 3);
     let r = list(format!("q={tag}+status:active")).await;
-    assert_eq!(usernames(&r.json), [zed.clone()]);
+    assert_eq!(usernames(&r.json), std::slice::from_ref(&zed));
     let r = list(format!("q={tag}+role:auditor")).await;
-    assert_eq!(usernames(&r.json), [bob.clone()]);
+    assert_eq!(usernames(&r.json), std::slice::from_ref(&bob));
     let r = list(format!("q={tag}+login_type:password&limit=1&offset=1")).await;
     assert_eq!(
         (usernames(&r.json), r.json["count"].clone()),

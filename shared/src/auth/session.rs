@@ -109,9 +109,9 @@ pub async fn authenticate(
         .filter(|t| !t.is_empty())
         .ok_or(SessionError::NoToken)?;
     let (id, secret) = split_session_token(token).map_err(SessionError::Malformed)?;
-    let mut key = state
+    let (mut key, user) = state
         .store
-        .api_key(id)
+        .api_key_with_user(id)
         .await?
         .ok_or(SessionError::UnknownKey)?;
     if !key.hashed_secret.matches(secret) {
@@ -121,7 +121,7 @@ pub async fn authenticate(
     if key.expires_at <= now {
         return Err(SessionError::Expired(key.expires_at));
     }
-    let mut user = match state.store.user_by_id(key.user_id).await? {
+    let mut user = match user {
         Some(u) if !u.deleted => u,
         _ => return Err(SessionError::UnknownKey),
     };

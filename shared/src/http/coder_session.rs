@@ -12,7 +12,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 
-pub struct CoderSession(pub Session);
+/// The session is shared (`Arc`) between the extractors of one request, never copied.
+pub struct CoderSession(pub std::sync::Arc<Session>);
 
 fn bearer_challenge(expired: bool) -> HeaderValue {
     let description = if expired {
@@ -80,18 +81,15 @@ impl FromRequestParts<AppState> for CoderSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(CoderSession(s)) = parts
-            .extensions
-            .get::<CachedSession>()
-            .map(|c| CoderSession(c.0.clone()))
-        {
-            return Ok(CoderSession(s));
+        if let Some(cached) = parts.extensions.get::<CachedSession>() {
+            return Ok(CoderSession(cached.0.clone()));
         }
         let token = coder_session_token(parts);
         let ip = client_ip(parts);
         let s = session::authenticate(state, token.as_deref(), ip)
             .await
             .map_err(session_error)?;
+        let s = std::sync::Arc::new(s);
         parts.extensions.insert(CachedSession(s.clone()));
         Ok(Self(s))
     }
@@ -99,4 +97,4 @@ impl FromRequestParts<AppState> for CoderSession {
 
 /// One authentication per request, however many extractors ask.
 #[derive(Clone)]
-struct CachedSession(Session);
+struct CachedSession(std::sync::Arc<Session>);

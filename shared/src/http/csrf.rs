@@ -97,7 +97,9 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         let mut response = next.run(Request::from_parts(parts, body)).await;
         if real.is_none() {
             let mut token = [0u8; TOKEN_LEN];
-            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut token);
+            // The thread's CSPRNG (ChaCha, seeded and reseeded from the OS): unpredictable,
+            // without a system call per response.
+            rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut token);
             let value = STANDARD.encode(token);
             let set = SetCookie {
                 name: CSRF_COOKIE,

@@ -91,11 +91,19 @@ pub trait ApiKeyStore: Send + Sync {
     /// Inserts a key; a named key's name stays unique per user (`TokenNameTaken`).
     async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()>;
     async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>>;
+
     /// Saves a key's usage (sliding expiry, last use) unless it was deleted meanwhile.
     async fn touch_api_key(&self, key: &ApiKey) -> StoreResult<()>;
     async fn delete_api_key(&self, id: &str) -> StoreResult<()>;
     async fn api_keys_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ApiKey>>;
     async fn delete_api_keys_of_user(&self, user_id: Uuid) -> StoreResult<()>;
+}
+
+/// What authenticating a request reads.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// A key and its user (absent when the key names none), read together.
+    async fn api_key_with_user(&self, id: &str) -> StoreResult<Option<(ApiKey, Option<User>)>>;
 }
 
 #[async_trait]
@@ -120,8 +128,14 @@ pub trait SecretStore: Send + Sync {
 }
 
 /// Everything the endpoint groups need.
-pub trait Store: UserStore + OrganizationStore + ApiKeyStore + CounterStore + SecretStore {}
-impl<T: UserStore + OrganizationStore + ApiKeyStore + CounterStore + SecretStore> Store for T {}
+pub trait Store:
+    UserStore + OrganizationStore + ApiKeyStore + SessionStore + CounterStore + SecretStore
+{
+}
+impl<T> Store for T where
+    T: UserStore + OrganizationStore + ApiKeyStore + SessionStore + CounterStore + SecretStore
+{
+}
 
 /// Applies `change` to `user` and saves it. When the user changed concurrently, it is read again
 /// and `change` runs again on what is stored now (so checks made inside `change` hold for what

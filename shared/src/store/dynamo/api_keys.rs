@@ -159,3 +159,14 @@ impl ApiKeyStore for DynamoStore {
         Ok(())
     }
 }
+
+#[async_trait]
+impl SessionStore for DynamoStore {
+    async fn api_key_with_user(&self, id: &str) -> StoreResult<Option<(ApiKey, Option<User>)>> {
+        let Some(key) = self.api_key(id).await? else {
+            return Ok(None);
+        };
+        let user = self.user_by_id(key.user_id).await?;
+        Ok(Some((key, user)))
+    }
+}

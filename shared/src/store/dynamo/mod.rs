@@ -5,8 +5,8 @@
 
 use super::records::{self, ApiKeyRecord, OrganizationRecord, UserRecord};
 use super::{
-    ApiKeyStore, CounterStore, OrganizationStore, SecretStore, StoreError, StoreResult, UserStore,
-    keys,
+    ApiKeyStore, CounterStore, OrganizationStore, SecretStore, SessionStore, StoreError,
+    StoreResult, UserStore, keys,
 };
 use crate::model::{ApiKey, Organization, User};
 use async_trait::async_trait;

@@ -38,7 +38,7 @@ fn key_ids_of_user(items: &Items<'_>, user_id: Uuid) -> StoreResult<Vec<String>>
 impl ApiKeyStore for EmbeddedStore {
     async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()> {
         let key = key.clone();
-        self.write(move |t| {
+        self.write_with(Durability::Eventual, move |t| {
             let pk = keys::api_key(&key.id);
             if t.exists(&pk)? {
                 return Err(StoreError::Conflict);
@@ -76,7 +76,7 @@ impl ApiKeyStore for EmbeddedStore {
 
     async fn touch_api_key(&self, key: &ApiKey) -> StoreResult<()> {
         let key = key.clone();
-        self.write(move |t| {
+        self.write_with(Durability::Eventual, move |t| {
             let pk = keys::api_key(&key.id);
             // A key deleted meanwhile (logout) stays deleted.
             if !t.exists(&pk)? {
@@ -111,6 +111,26 @@ impl ApiKeyStore for EmbeddedStore {
                 remove_api_key(t, &id)?;
             }
             Ok(())
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl SessionStore for EmbeddedStore {
+    /// One read transaction: the pair is consistent, and authentication pays for one.
+    async fn api_key_with_user(&self, id: &str) -> StoreResult<Option<(ApiKey, Option<User>)>> {
+        let pk = keys::api_key(id);
+        self.read(move |t| {
+            let Some(bytes) = t.get(&pk)? else {
+                return Ok(None);
+            };
+            let key = records::decode::<ApiKeyRecord, ApiKey>(&bytes)?;
+            let user = t
+                .get(&keys::user(key.user_id))?
+                .map(|b| user_from(&b))
+                .transpose()?;
+            Ok(Some((key, user)))
         })
         .await
     }

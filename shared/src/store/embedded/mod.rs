@@ -13,8 +13,8 @@ use super::records::{
     self, ApiKeyRecord, CounterRecord, MarkerRecord, OrganizationRecord, UserRecord,
 };
 use super::{
-    ApiKeyStore, CounterStore, OrganizationStore, SecretStore, StoreError, StoreResult, UserStore,
-    keys,
+    ApiKeyStore, CounterStore, OrganizationStore, SecretStore, SessionStore, StoreError,
+    StoreResult, UserStore, keys,
 };
 use crate::model::{ApiKey, Organization, User};
 use async_trait::async_trait;
@@ -49,6 +49,10 @@ const IDLE_CONNECTIONS: usize = 8;
 #[derive(Clone)]
 pub struct EmbeddedStore {
     pool: Arc<Pool>,
+    /// At most one store call per pooled connection at a time: more would each open (and then
+    /// drop) a connection of their own, which costs far more than waiting, and a 2-core machine
+    /// gains nothing from more SQLite calls in parallel anyway.
+    slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for EmbeddedStore {
@@ -62,7 +66,9 @@ fn backend(e: impl std::fmt::Display) -> StoreError {
 }
 
 /// Whether a commit waits for the disk. `Eventual` commits survive a crash of the process (the
-/// WAL is in the OS page cache) but may be lost on power loss: fine for rate-limit counters.
+/// WAL is in the OS page cache) but may be lost on power loss: fine for rate-limit counters and
+/// for new or refreshed sessions (a lost one means signing in again). Whatever takes access
+/// away (logout, deletion, a password change) waits for the disk.
 #[derive(Clone, Copy)]
 enum Durability {
     Immediate,
@@ -94,7 +100,8 @@ impl Pool {
         };
         let out = work(&mut conn);
         let mut idle = self.lock();
-        if idle.len() < IDLE_CONNECTIONS {
+        // A connection left inside a transaction (a failed COMMIT) is not reused.
+        if idle.len() < IDLE_CONNECTIONS && conn.is_autocommit() {
             idle.push(conn);
         }
         out
@@ -199,6 +206,7 @@ impl EmbeddedStore {
                 path,
                 idle: Mutex::new(vec![conn]),
             }),
+            slots: Arc::new(tokio::sync::Semaphore::new(IDLE_CONNECTIONS)),
         })
     }
 
@@ -216,6 +224,7 @@ impl EmbeddedStore {
         work: impl FnOnce(&Items<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
         let pool = Arc::clone(&self.pool);
+        let _slot = self.slots.acquire().await.map_err(backend)?;
         tokio::task::spawn_blocking(move || {
             pool.with(|conn| {
                 let synchronous = match durability {
@@ -242,17 +251,20 @@ impl EmbeddedStore {
         &self,
         work: impl FnOnce(&Items<'_>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
-        let pool = Arc::clone(&self.pool);
-        tokio::task::spawn_blocking(move || {
-            pool.with(|conn| {
-                let txn = conn
-                    .transaction_with_behavior(TransactionBehavior::Deferred)
-                    .map_err(backend)?;
-                work(&Items(&txn))
-            })
+        let _slot = self.slots.acquire().await.map_err(backend)?;
+        // On the calling thread: in WAL mode a reader never waits for a writer, and a point read
+        // from the page cache costs less than handing it to a blocking thread and back.
+        self.pool.with(|conn| {
+            conn.prepare_cached("BEGIN DEFERRED")
+                .and_then(|mut s| s.execute([]))
+                .map_err(backend)?;
+            let out = work(&Items(conn));
+            let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            conn.prepare_cached(end)
+                .and_then(|mut s| s.execute([]))
+                .map_err(backend)?;
+            out
         })
-        .await
-        .map_err(backend)?
     }
 }
 

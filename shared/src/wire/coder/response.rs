@@ -144,6 +144,12 @@ impl IntoResponse for CoderError {
 /// newline-terminated.
 pub fn encode_go_json<T: Serialize>(value: &T) -> Vec<u8> {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned());
+    // Most bodies have nothing to escape (0xE2 starts U+2028 and U+2029).
+    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        let mut out = text.into_bytes();
+        out.push(b'\n');
+        return out;
+    }
     let mut out = String::with_capacity(text.len() + 1);
     for c in text.chars() {
         match c {
