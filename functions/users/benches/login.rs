@@ -1,5 +1,5 @@
 //! A full login through the users router on the embedded store (JSON in, argon2id verify,
-//! session written to redb, JSON + cookie out), next to one bare argon2id verify; and an
+//! session written to SQLite, JSON + cookie out), next to one bare argon2id verify; and an
 //! authenticated `GET /users/me`. Also reports the process's peak RSS afterwards.
 #![allow(
     clippy::unwrap_used,

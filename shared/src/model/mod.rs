@@ -2,6 +2,7 @@
 
 mod api_key;
 mod organization;
+pub mod timestamp;
 mod user;
 
 pub use api_key::{AllowListEntry, ApiKey, ApiKeyScope};

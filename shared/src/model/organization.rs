@@ -11,7 +11,9 @@ pub struct Organization {
     #[serde(default)]
     pub icon: String,
     pub is_default: bool,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -21,9 +23,9 @@ pub struct Organization {
 pub struct OrganizationMembership {
     pub organization_id: Uuid,
     pub roles: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -93,6 +93,7 @@ impl BarongState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OneTimePasscode {
     pub hash: String,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub expires_at: DateTime<Utc>,
 }
 
@@ -102,7 +103,9 @@ pub struct BarongLabel {
     pub key: String,
     pub value: String,
     pub scope: String,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 

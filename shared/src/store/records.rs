@@ -21,7 +21,9 @@ pub struct UserRecord {
     pub id: Uuid,
     pub email: String,
     pub hashed_password: Option<String>,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
     pub deleted: bool,
     pub session_generation: u64,
@@ -33,6 +35,10 @@ pub struct UserRecord {
     pub status: UserStatus,
     pub roles: Vec<String>,
     pub memberships: Vec<OrganizationMembership>,
+    #[serde(
+        default,
+        deserialize_with = "crate::model::timestamp::deserialize_option"
+    )]
     pub last_seen_at: Option<DateTime<Utc>>,
     /// The stored names stay as first written; the domain renamed them (`password_reset_passcode`,
     /// `barong_state`, `totp_enabled`) so that they no longer read alike.
@@ -124,9 +130,13 @@ pub struct ApiKeyRecord {
     pub user_id: Uuid,
     pub user_generation: u64,
     pub login_type: LoginType,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub last_used: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub expires_at: DateTime<Utc>,
     pub lifetime_seconds: i64,
     pub ip_address: String,
@@ -260,5 +270,6 @@ pub struct MarkerRecord {
 #[derive(Serialize, Deserialize)]
 pub struct CounterRecord {
     pub count: u64,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub expires_at: DateTime<Utc>,
 }

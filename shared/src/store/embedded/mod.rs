@@ -247,6 +247,16 @@ impl EmbeddedStore {
     }
 
     /// A read transaction: every read inside sees the same snapshot.
+    /// Work that is one statement: SQLite reads it in its own implicit transaction, so it
+    /// needs no BEGIN and COMMIT of its own. On the calling thread, as [`Self::read`].
+    async fn read_statement<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let _slot = self.slots.acquire().await.map_err(backend)?;
+        self.pool.with(|conn| work(conn))
+    }
+
     async fn read<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Items<'_>) -> StoreResult<T> + Send + 'static,
