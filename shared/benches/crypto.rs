@@ -1,4 +1,5 @@
-//! argon2id at the configured (default) parameters, and session-token verification.
+//! argon2id at the configured (default) parameters, session-token verification, and Coder's
+//! password policy on long passwords.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -46,5 +47,27 @@ fn token(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, argon2, token);
+/// Coder's password policy on passwords up to the 1 MiB body limit: one pass per step, so the
+/// cost grows with the length and stays in milliseconds.
+fn password_policy(c: &mut Criterion) {
+    let mut group = c.benchmark_group("coder_password_policy");
+    group.sample_size(20);
+    for (name, password) in [
+        ("64_bytes", "Aa1!".repeat(16)),
+        ("128_kib", "aB3$".repeat(32 * 1024)),
+        ("1_mib_mixed", "aB3$".repeat(256 * 1024)),
+        ("1_mib_one_letter", "a".repeat(1024 * 1024)),
+        (
+            "1_mib_sequence",
+            "abcdefghijklmnopqrstuvwxyz".repeat(40 * 1024),
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| gatehouse::password::check_new_coder_password(black_box(&password)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, argon2, token, password_policy);
 criterion_main!(benches);

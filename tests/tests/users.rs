@@ -127,6 +127,19 @@ async fn create_user_rules(b: Backend) {
         r.message(),
         "Password cannot be set for non-password (\"none\") authentication."
     );
+    let r = create(owner.clone(), json!({"email": unique_email("x"), "username": unique_username("x"), "login_type": "saml", "password": STRONG, "organization_ids": [org]})).await;
+    assert_eq!(
+        r.message(),
+        "Password cannot be set for non-password (\"saml\") authentication."
+    );
+    let r = create(owner.clone(), json!({"email": unique_email("x"), "username": unique_username("x"), "login_type": "saml", "organization_ids": [org]})).await;
+    assert_eq!(
+        (r.status, r.message()),
+        (
+            400,
+            "Unsupported login type \"saml\" for manually creating new users."
+        )
+    );
     let r = create(owner.clone(), json!({"email": unique_email("x"), "username": unique_username("x"), "password": STRONG, "organization_ids": [org], "user_status": "active"})).await;
     assert_eq!(r.json["status"], "active");
     // A member may not create users, and learns nothing about existing emails.

@@ -73,8 +73,7 @@ pub fn admin_error(e: AdminError) -> CoderError {
             ),
         ),
         AdminError::PasswordForNonPasswordLogin(t) => CoderError::bad_request(format!(
-            "Password cannot be set for non-password (\"{}\") authentication.",
-            t.as_str()
+            "Password cannot be set for non-password (\"{t}\") authentication."
         )),
         AdminError::NoOrganization => CoderError::new(
             StatusCode::BAD_REQUEST,

@@ -25,7 +25,8 @@ pub enum AdminError {
     /// A new password fails the policy; the policy's words.
     PasswordRejected(String),
     PasswordAuthDisabled,
-    PasswordForNonPasswordLogin(LoginType),
+    /// A password given for another login type (as the client spelled the type).
+    PasswordForNonPasswordLogin(String),
     NoOrganization,
     UnknownOrganization(Uuid),
     OidcNotConfigured,
@@ -141,7 +142,7 @@ pub async fn create_user(
     let login_type = LoginType::parse(login_type_text);
     if login_type != Some(LoginType::Password) && !new.password.is_empty() {
         return Err(AdminError::PasswordForNonPasswordLogin(
-            login_type.unwrap_or(LoginType::None),
+            login_type_text.to_owned(),
         ));
     }
     if login_type == Some(LoginType::Password) && state.settings.password_auth_disabled {
