@@ -86,6 +86,17 @@ async fn cookie_sessions_need_proof_for_changes(b: Backend) {
     )
     .await;
     assert_eq!(r.status, 400);
+    // Only that exact path is exempt, not one that merely starts like it.
+    let r = Reply::from(
+        s.http
+            .post(s.url("/api/v2/users/first-evil/keys"))
+            .header("Cookie", format!("coder_session_token={owner}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((r.status, r.text.as_str()), (400, CSRF_FAILURE));
     // First-user setup is exempt.
     let r = Reply::from(
         s.http

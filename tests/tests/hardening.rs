@@ -313,12 +313,106 @@ async fn suspension_ends_every_session_for_good(b: Backend) {
         let r = s.get_with_token("/api/v2/users/me", t).await;
         assert_eq!((r.status, r.detail()), (401, "API key is invalid."));
     }
-    // A new login works.
+    // A new login works, and the ended token no longer holds its name or shows in the list.
     let fresh = s.login(&email, STRONG).await;
     assert_eq!(
         s.get_with_token("/api/v2/users/me", &fresh).await.status,
         200
     );
+    let r = s
+        .get_with_token("/api/v2/users/me/keys/tokens", &fresh)
+        .await;
+    assert_eq!(r.json, serde_json::Value::Null, "{}", r.text);
+    let r = s
+        .post_with_token(
+            "/api/v2/users/me/keys/tokens",
+            &fresh,
+            json!({"token_name": "mine"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+/// A user-admin administers users, but not owners: no password reset, rename or deletion of
+/// an owner (a way to become one).
+async fn only_owners_touch_owners(b: Backend) {
+    let s = TestServer::start(b).await;
+    let (owner, owner_id, org) = s.owner().await;
+    let (admin_email, admin_id) = s.user(&owner, &org, STRONG).await;
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{admin_id}/roles"),
+            &owner,
+            json!({"roles": ["user-admin"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (_, member_id) = s.user(&owner, &org, STRONG).await;
+    let admin = s.login(&admin_email, STRONG).await;
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{owner_id}/password"),
+            &admin,
+            json!({"password": "Taken!Over12345"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.message()),
+        (400, "Only owners can change the password of an owner.")
+    );
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{owner_id}/profile"),
+            &admin,
+            json!({"username": "not-the-owner"}),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let r = s
+        .delete_with_token(&format!("/api/v2/users/{owner_id}"), &admin)
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    // The owner is untouched; members are the user-admin's to manage.
+    assert_eq!(
+        s.get_with_token("/api/v2/users/me", &owner).await.status,
+        200
+    );
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{member_id}/password"),
+            &admin,
+            json!({"password": "Reset!ByAdmin123"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+}
+
+/// Every way of naming oneself in `{user}` shares one password-change bucket.
+async fn password_guesses_share_one_bucket(b: Backend) {
+    let s = TestServer::start_with(b, |c| c.login_rate_limit = 3).await;
+    let (owner, _, org) = s.owner().await;
+    let username = gatehouse_tests::unique_username("guess");
+    let email = unique_email("guess");
+    let r = s
+        .post_with_token(
+            "/api/v2/users",
+            &owner,
+            json!({"email": email, "username": username, "password": STRONG, "organization_ids": [org]}),
+        )
+        .await;
+    let id = r.json["id"].as_str().unwrap().to_owned();
+    let me = s.login(&email, STRONG).await;
+    let wrong = json!({"old_password": "Wrong!pass123", "password": STRONG2});
+    for who in ["me".to_owned(), id.clone(), username.to_uppercase()] {
+        let r = s
+            .put_json_with_token(&format!("/api/v2/users/{who}/password"), &me, wrong.clone())
+            .await;
+        assert_eq!(r.status, 400, "{who}: {}", r.text);
+    }
+    let r = s
+        .put_json_with_token(&format!("/api/v2/users/{username}/password"), &me, wrong)
+        .await;
+    assert_eq!(r.status, 429, "{}", r.text);
 }
 
 async fn setup_secret_guards_the_first_user(b: Backend) {
@@ -386,4 +480,6 @@ both_stores!(
     suspension_ends_every_session_for_good,
     setup_secret_guards_the_first_user,
     passcode_mails_are_limited_per_account,
+    only_owners_touch_owners,
+    password_guesses_share_one_bucket,
 );

@@ -9,7 +9,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 use gatehouse::AppState;
 use gatehouse::http::coder_rate_limit::{
-    authenticated_rate_limit, counted_as_login, login_rate_limit,
+    counted_as_login, login_rate_limit, password_change_rate_limit,
 };
 use gatehouse::http::coder_surface::{method_not_allowed, serve_coder_routes};
 
@@ -37,7 +37,10 @@ pub fn routes(state: AppState) -> Router {
             "/api/v2/users/{user}/password",
             put(handlers::password::update_password),
         )
-        .route_layer(from_fn_with_state(state.clone(), authenticated_rate_limit));
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            password_change_rate_limit,
+        ));
     Router::new()
         .route("/api/v2/buildinfo", get(handlers::deployment::build_info))
         .route(

@@ -113,6 +113,9 @@ pub fn admin_error(e: AdminError) -> CoderError {
             StatusCode::FORBIDDEN,
             Response::message("You cannot delete yourself!"),
         ),
+        AdminError::OwnerProtected => {
+            CoderError::bad_request("Only owners can change the password of an owner.")
+        }
         AdminError::Contended => CoderError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             Response::message("Internal error updating user."),

@@ -38,6 +38,8 @@ pub enum AdminError {
     CannotSuspendSelf,
     CannotSuspendOwner,
     CannotDeleteSelf,
+    /// Only an owner may change another owner's password, profile or existence.
+    OwnerProtected,
     /// The user kept changing under us; nothing was written.
     Contended,
     Internal(Error),
@@ -225,7 +227,8 @@ pub async fn set_status(
         }
     }
     let now = now(state);
-    update_user_with(&*state.store, target, |u| {
+    let was_suspended = target.status == UserStatus::Suspended;
+    let user = update_user_with(&*state.store, target, |u| {
         if status == UserStatus::Suspended && u.status != UserStatus::Suspended {
             u.session_generation += 1;
         }
@@ -234,7 +237,22 @@ pub async fn set_status(
         Ok::<(), StoreError>(())
     })
     .await
-    .map_err(contended)
+    .map_err(contended)?;
+    if was_suspended && status != UserStatus::Suspended {
+        // The keys the suspension ended stay readable while it lasts (so they are told why);
+        // once it is over they are only clutter holding token names.
+        if let Err(e) = state.store.delete_api_keys_of_user(user.id).await {
+            tracing::warn!(error = %e, "could not delete the API keys a suspension ended");
+        }
+    }
+    Ok(user)
+}
+
+/// Someone who is not an owner acting on an owner (other than themselves).
+fn touches_an_owner(actor: &Session, target: &User) -> bool {
+    target.id != actor.user.id
+        && target.has_site_role("owner")
+        && !actor.user.has_site_role("owner")
 }
 
 fn contended(e: StoreError) -> AdminError {
@@ -254,7 +272,7 @@ pub async fn delete_user(
     if target.id == actor.user.id {
         return Err(AdminError::CannotDeleteSelf);
     }
-    if !actor.can("delete", &Object::user(target.id)) {
+    if !actor.can("delete", &Object::user(target.id)) || touches_an_owner(actor, &target) {
         return Err(AdminError::Forbidden);
     }
     let now = now(state);
@@ -290,7 +308,7 @@ pub async fn update_profile(
     username: &str,
     name: &str,
 ) -> Result<User, AdminError> {
-    if !actor.can("update_personal", &Object::user(target.id)) {
+    if !actor.can("update_personal", &Object::user(target.id)) || touches_an_owner(actor, &target) {
         return Err(AdminError::Forbidden);
     }
     if let Some(holder) = state.store.user_by_username(username).await?
@@ -336,6 +354,9 @@ pub async fn change_password(
 ) -> Result<(), AdminError> {
     if !actor.can("update_personal", &Object::user(target.id)) {
         return Err(AdminError::NotFound);
+    }
+    if touches_an_owner(actor, &target) {
+        return Err(AdminError::OwnerProtected);
     }
     if target.login_type != LoginType::Password {
         return Err(AdminError::NotPasswordLogin);

@@ -44,20 +44,24 @@ pub async fn counted_as_login(
     }
 }
 
-/// The login limit on an authenticated endpoint (password change), per endpoint; an owner may
-/// skip it with `X-Coder-Bypass-Ratelimit`.
-pub async fn authenticated_rate_limit(
+/// The login limit on password changes, in one bucket per client whatever `{user}` says (`me`,
+/// an id and every spelling of a username alike), so the old password gets no more guesses
+/// than login gives. An owner may skip it with `X-Coder-Bypass-Ratelimit`.
+pub async fn password_change_rate_limit(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> HttpResponse {
-    let bucket = request.uri().path().to_owned();
     match bypass(&state, request).await {
         Bypass::Granted(request) => next.run(request).await,
-        Bypass::NotAsked(request) => limit_in_bucket(state, &bucket, request, next).await,
+        Bypass::NotAsked(request) => {
+            limit_in_bucket(state, PASSWORD_CHANGE_BUCKET, request, next).await
+        }
         Bypass::Refused(response) => response,
     }
 }
+
+const PASSWORD_CHANGE_BUCKET: &str = "/api/v2/users/{user}/password";
 
 const BYPASS_HEADER: &str = "x-coder-bypass-ratelimit";
 

@@ -55,7 +55,7 @@ fn passes(request: &Request, real: Option<&[u8]>) -> bool {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     ) || !path.starts_with("/api")
-        || EXEMPT_PATHS.iter().any(|p| path.contains(p))
+        || EXEMPT_PATHS.contains(&path)
     {
         return true;
     }

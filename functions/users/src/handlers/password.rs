@@ -19,9 +19,12 @@ pub async fn update_password(
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     let target = user_param::resolve_readable(&state, &s, &param).await?;
-    // Coder checks the permission before reading the body.
+    // Coder checks the permission, and who may touch an owner, before reading the body.
     if !s.can("update_personal", &Object::user(target.id)) {
         return Err(admin_error(AdminError::NotFound));
+    }
+    if target.id != s.user.id && target.has_site_role("owner") && !s.user.has_site_role("owner") {
+        return Err(admin_error(AdminError::OwnerProtected));
     }
     let CoderJson(req) =
         CoderJson::<UpdateUserPasswordRequest>::from_request(request, &state).await?;

@@ -38,12 +38,13 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
-    /// Deletes a marker item while it still names `user`.
+    /// Deletes a marker item unless it names someone else.
     fn marker_delete(&self, marker_pk: &str, user: &User) -> StoreResult<TransactWriteItem> {
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(key_of(marker_pk)))
-            .condition_expression("#target = :target")
+            // Gone already is fine (as in the embedded store); another user's is not touched.
+            .condition_expression("attribute_not_exists(pk) OR #target = :target")
             .expression_attribute_names("#target", "target")
             .expression_attribute_values(":target", s(keys::user(user.id)))
             .build()
