@@ -37,11 +37,7 @@ pub async fn counted_as_login(
     request: Request,
     next: Next,
 ) -> HttpResponse {
-    match bypass(&state, request).await {
-        Bypass::Granted(request) => next.run(request).await,
-        Bypass::NotAsked(request) => limit_in_bucket(state, LOGIN_PATH, request, next).await,
-        Bypass::Refused(response) => response,
-    }
+    limit_unless_owner_bypasses(state, LOGIN_PATH, request, next).await
 }
 
 /// The login limit on password changes, in one bucket per client whatever `{user}` says (`me`,
@@ -52,11 +48,19 @@ pub async fn password_change_rate_limit(
     request: Request,
     next: Next,
 ) -> HttpResponse {
+    limit_unless_owner_bypasses(state, PASSWORD_CHANGE_BUCKET, request, next).await
+}
+
+/// `bucket`'s limit, unless an owner's session asks to skip it (428 for anyone else asking).
+async fn limit_unless_owner_bypasses(
+    state: AppState,
+    bucket: &str,
+    request: Request,
+    next: Next,
+) -> HttpResponse {
     match bypass(&state, request).await {
         Bypass::Granted(request) => next.run(request).await,
-        Bypass::NotAsked(request) => {
-            limit_in_bucket(state, PASSWORD_CHANGE_BUCKET, request, next).await
-        }
+        Bypass::NotAsked(request) => limit_in_bucket(state, bucket, request, next).await,
         Bypass::Refused(response) => response,
     }
 }
