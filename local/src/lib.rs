@@ -5,13 +5,32 @@ use axum::routing::get;
 use gatehouse::AppState;
 use gatehouse::http::coder_surface::serve_coder_routes;
 
-/// Every group's routes, plus `GET /healthz`, with Coder's 404 for anything else.
+/// The Barong surface's mounts: served as its Lambda serves them (Barong's 404 and headers),
+/// not through the Coder surface's layers.
+const BARONG_MOUNTS: &[&str] = &[
+    "/api/v2/auth/identity",
+    "/api/v2/auth/resource",
+    "/api/v2/auth/admin",
+];
+
+/// Every group's routes, plus `GET /healthz`: the Barong mounts with Barong's 404, everything
+/// else with Coder's.
 pub fn app(state: AppState) -> Router {
-    serve_coder_routes(
+    let coder = serve_coder_routes(
         Router::new()
             .route("/healthz", get(|| async { "ok" }))
             .merge(gatehouse_users::routes(state.clone()))
             .merge(gatehouse_authz::routes(state.clone())),
-        state,
-    )
+        state.clone(),
+    );
+    let barong = gatehouse_identity::router(state);
+    let mut app = Router::new();
+    for mount in BARONG_MOUNTS {
+        // As a service, not a nested Router: the full path reaches the group's own routes.
+        let service = barong.clone().into_service::<axum::body::Body>();
+        app = app
+            .route_service(mount, service.clone())
+            .route_service(&format!("{mount}/{{*rest}}"), service);
+    }
+    app.fallback_service(coder)
 }

@@ -17,6 +17,94 @@ pub enum MailerKind {
     Ses,
 }
 
+/// Barong's captcha modes (`BARONG_CAPTCHA`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptchaKind {
+    None,
+    Recaptcha,
+    Geetest,
+}
+
+impl CaptchaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Recaptcha => "recaptcha",
+            Self::Geetest => "geetest",
+        }
+    }
+}
+
+/// The Barong surface's settings (`GATEHOUSE_BARONG_*`, `GATEHOUSE_CAPTCHA_*`, ...).
+#[derive(Debug, Clone)]
+pub struct BarongSettings {
+    /// The first account registered on an empty deployment becomes superadmin (Coder owner).
+    pub first_registration_superadmin: bool,
+    /// Idle lifetime of a cookie session, pushed forward on each use (`session_expire_time`).
+    pub session_expire_time: Duration,
+    /// Lifetime of confirmation and reset tokens (`BARONG_JWT_EXPIRE_TIME`).
+    pub jwt_expire_time: Duration,
+    /// PEM (or base64 of a PEM) RSA key signing Barong's JWTs; when unset one is generated into
+    /// the data dir on first start (local runs).
+    pub jwt_private_key: Option<String>,
+    pub captcha: CaptchaKind,
+    /// Endpoint names (`user_create`, `session_create`, `password_reset`, `email_confirmation`)
+    /// whose requests need a captcha.
+    pub captcha_endpoints: Vec<String>,
+    pub recaptcha_site_key: String,
+    pub recaptcha_secret_key: String,
+    pub recaptcha_verify_url: String,
+    pub geetest_id: String,
+    pub geetest_key: String,
+    /// `http://api.geetest.com` by default; `/register.php` and `/validate.php` are under it.
+    pub geetest_url: String,
+    pub auth0_domain: String,
+    pub auth0_client_id: String,
+    /// `https://<domain>/.well-known/jwks.json` unless set.
+    pub auth0_jwks_url: Option<String>,
+}
+
+impl Default for BarongSettings {
+    fn default() -> Self {
+        Self {
+            first_registration_superadmin: true,
+            session_expire_time: Duration::seconds(1800),
+            jwt_expire_time: Duration::seconds(3600),
+            jwt_private_key: None,
+            captcha: CaptchaKind::None,
+            captcha_endpoints: [
+                "user_create",
+                "session_create",
+                "password_reset",
+                "email_confirmation",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            recaptcha_site_key: String::new(),
+            recaptcha_secret_key: String::new(),
+            recaptcha_verify_url: "https://www.google.com/recaptcha/api/siteverify".to_owned(),
+            geetest_id: String::new(),
+            geetest_key: String::new(),
+            geetest_url: "http://api.geetest.com".to_owned(),
+            auth0_domain: String::new(),
+            auth0_client_id: String::new(),
+            auth0_jwks_url: None,
+        }
+    }
+}
+
+impl BarongSettings {
+    pub fn auth0_jwks_url(&self) -> String {
+        self.auth0_jwks_url
+            .clone()
+            .unwrap_or_else(|| format!("https://{}/.well-known/jwks.json", self.auth0_domain))
+    }
+
+    pub fn captcha_protects(&self, endpoint: &str) -> bool {
+        self.captcha != CaptchaKind::None && self.captcha_endpoints.iter().any(|e| e == endpoint)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
@@ -49,6 +137,7 @@ pub struct Settings {
     pub password_auth_disabled: bool,
     pub session_refresh_disabled: bool,
     pub argon2: Argon2Params,
+    pub barong: BarongSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +172,7 @@ impl Default for Settings {
             password_auth_disabled: false,
             session_refresh_disabled: false,
             argon2: Argon2Params::default(),
+            barong: BarongSettings::default(),
         }
     }
 }
@@ -173,8 +263,72 @@ impl Settings {
         if let Some(v) = get("GATEHOUSE_ARGON2_ITERATIONS") {
             s.argon2.iterations = u32_in("GATEHOUSE_ARGON2_ITERATIONS", &v, 1..=64)?;
         }
+        read_barong(&mut s.barong, &lookup)?;
         Ok(s)
     }
+}
+
+fn read_barong(
+    b: &mut BarongSettings,
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
+    let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+    if let Some(v) = get("GATEHOUSE_BARONG_FIRST_REGISTRATION_SUPERADMIN") {
+        b.first_registration_superadmin =
+            flag("GATEHOUSE_BARONG_FIRST_REGISTRATION_SUPERADMIN", &v)?;
+    }
+    if let Some(v) = get("GATEHOUSE_BARONG_SESSION_EXPIRE_SECONDS") {
+        b.session_expire_time =
+            Duration::seconds(positive("GATEHOUSE_BARONG_SESSION_EXPIRE_SECONDS", &v)?);
+    }
+    if let Some(v) = get("GATEHOUSE_BARONG_JWT_EXPIRE_SECONDS") {
+        b.jwt_expire_time = Duration::seconds(positive("GATEHOUSE_BARONG_JWT_EXPIRE_SECONDS", &v)?);
+    }
+    b.jwt_private_key = get("GATEHOUSE_JWT_PRIVATE_KEY");
+    if let Some(v) = get("GATEHOUSE_CAPTCHA") {
+        b.captcha = match v.as_str() {
+            "none" => CaptchaKind::None,
+            "recaptcha" => CaptchaKind::Recaptcha,
+            "geetest" => CaptchaKind::Geetest,
+            _ => {
+                return Err(bad(
+                    "GATEHOUSE_CAPTCHA",
+                    &v,
+                    "expected none, recaptcha or geetest",
+                ));
+            }
+        };
+    }
+    // Set but empty: no endpoint needs a captcha.
+    if let Some(v) = lookup("GATEHOUSE_CAPTCHA_ENDPOINTS") {
+        b.captcha_endpoints = v
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    let text = |name: &str, into: &mut String| {
+        if let Some(v) = get(name) {
+            *into = v;
+        }
+    };
+    text("GATEHOUSE_RECAPTCHA_SITE_KEY", &mut b.recaptcha_site_key);
+    text(
+        "GATEHOUSE_RECAPTCHA_SECRET_KEY",
+        &mut b.recaptcha_secret_key,
+    );
+    text(
+        "GATEHOUSE_RECAPTCHA_VERIFY_URL",
+        &mut b.recaptcha_verify_url,
+    );
+    text("GATEHOUSE_GEETEST_ID", &mut b.geetest_id);
+    text("GATEHOUSE_GEETEST_KEY", &mut b.geetest_key);
+    text("GATEHOUSE_GEETEST_URL", &mut b.geetest_url);
+    text("GATEHOUSE_AUTH0_DOMAIN", &mut b.auth0_domain);
+    text("GATEHOUSE_AUTH0_CLIENT_ID", &mut b.auth0_client_id);
+    b.auth0_jwks_url = get("GATEHOUSE_AUTH0_JWKS_URL");
+    Ok(())
 }
 
 fn bad(name: &'static str, value: &str, reason: &'static str) -> ConfigError {

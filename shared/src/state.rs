@@ -1,7 +1,9 @@
 //! What every handler gets: settings, store, mailer, clock and the password hasher.
 
+use crate::auth::barong::restrictions::RestrictionCache;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{MailerKind, Settings, StoreKind};
+use crate::jwt::{Auth0Verifier, SigningKey};
 use crate::mail::{MailError, Mailer, Message, OutboxMailer, SesMailer};
 use crate::password::PasswordHasher;
 use crate::store::{DynamoStore, Store, StoreError};
@@ -15,6 +17,12 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
+    /// Loaded on first use: only the Barong groups sign JWTs, and a group that never does
+    /// should not pay for it at cold start.
+    pub barong_jwt_key: Arc<tokio::sync::OnceCell<Arc<SigningKey>>>,
+    pub auth0: Arc<std::sync::OnceLock<Auth0Verifier>>,
+    /// The Barong restrictions this process last read.
+    pub restrictions: Arc<RestrictionCache>,
 }
 
 /// The mailer of a group that sends no mail: a send is a programming error, reported as one.
@@ -41,7 +49,65 @@ impl AppState {
             mailer,
             clock,
             hasher,
+            barong_jwt_key: Arc::default(),
+            auth0: Arc::default(),
+            restrictions: Arc::default(),
         }
+    }
+
+    /// The RSA key that signs Barong's JWTs: the configured one; else, on the embedded store,
+    /// one generated into the data dir; else one generated once per deployment and kept in the
+    /// store, so every Lambda instance signs with the same key.
+    pub async fn barong_jwt_key(&self) -> Result<Arc<SigningKey>, crate::Error> {
+        self.barong_jwt_key
+            .get_or_try_init(|| async {
+                let key = match &self.settings.barong.jwt_private_key {
+                    Some(pem) => SigningKey::from_pem(pem),
+                    None if self.settings.store == StoreKind::Embedded => {
+                        SigningKey::load_or_generate(&self.settings.data_dir)
+                    }
+                    None => return self.stored_jwt_key().await,
+                };
+                key.map(Arc::new)
+                    .map_err(|e| crate::Error::Internal(format!("JWT signing key: {e}")))
+            })
+            .await
+            .cloned()
+    }
+
+    async fn stored_jwt_key(&self) -> Result<Arc<SigningKey>, crate::Error> {
+        const NAME: &str = "barong-jwt-signing-key";
+        let bad =
+            |e: &dyn std::fmt::Display| crate::Error::Internal(format!("JWT signing key: {e}"));
+        let pem = match self.store.secret(NAME).await? {
+            Some(pem) => pem,
+            None => {
+                let generated = tokio::task::spawn_blocking(SigningKey::generate)
+                    .await
+                    .map_err(|e| bad(&e))?
+                    .map_err(|e| bad(&e))?;
+                let pem = generated.to_pem().map_err(|e| bad(&e))?;
+                self.store
+                    .get_or_create_secret(NAME, pem.as_bytes())
+                    .await?
+            }
+        };
+        let pem = String::from_utf8(pem).map_err(|e| bad(&e))?;
+        SigningKey::from_pem(&pem)
+            .map(Arc::new)
+            .map_err(|e| bad(&e))
+    }
+
+    /// Checks Auth0 `id_token`s against the configured domain (built on first use).
+    pub fn auth0_verifier(&self) -> &Auth0Verifier {
+        self.auth0.get_or_init(|| {
+            let b = &self.settings.barong;
+            Auth0Verifier::new(
+                format!("https://{}/", b.auth0_domain),
+                b.auth0_client_id.clone(),
+                b.auth0_jwks_url(),
+            )
+        })
     }
 
     /// For a group that sends mail: the store and the mailer the settings name, on the system

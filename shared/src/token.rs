@@ -19,6 +19,14 @@ pub fn random_alphanumeric(n: usize) -> String {
         .collect()
 }
 
+/// `n` random bytes from the OS CSPRNG as lower-case hex (Ruby's `SecureRandom.hex(n)`).
+pub fn random_hex(n: usize) -> String {
+    use rand::RngCore;
+    let mut bytes = vec![0u8; n];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A secret as the client sees it. Debug and Display redact it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PlainSecret(String);

@@ -13,6 +13,7 @@
 // A moto_server started here lives as long as the test process that shares it.
 #![allow(clippy::zombie_processes, clippy::field_reassign_with_default)]
 
+pub mod barong;
 pub mod moto;
 
 use gatehouse::AppState;
@@ -44,6 +45,10 @@ pub fn test_settings() -> Settings {
     };
     s.otp_request_floor = std::time::Duration::ZERO;
     s.base_url = Some("https://gatehouse.test".to_owned());
+    // A fixed key: generating RSA keys per test would dominate the run.
+    s.barong.jwt_private_key = Some(barong::JWT_KEY_PEM.to_owned());
+    // Barong's own specs assume this off unless a test says otherwise.
+    s.barong.first_registration_superadmin = false;
     s
 }
 

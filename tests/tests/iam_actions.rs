@@ -327,3 +327,168 @@ async fn every_function_calls_only_what_its_policy_allows() {
     call(&users, delete.clone(), &delete_path, t, None).await;
     assert_allowed("UsersFunction", &users_calls);
 }
+
+/// One form request through `router` with an optional session cookie; panics unless it
+/// succeeds. Returns the body and the session cookie it set, if any.
+async fn form(
+    router: &axum::Router,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+) -> (Value, Option<String>) {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let mut request = Request::builder()
+        .method(method.clone())
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("user-agent", "iam-test");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", format!("_barong_session={cookie}"));
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("_barong_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        status.is_success(),
+        "{method} {path}: {status} {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    (
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        set_cookie,
+    )
+}
+
+/// The JWT after `marker` in the newest mail to `to`.
+async fn mailed_token(moto: &Moto, to: &str, marker: &str) -> String {
+    let mails = moto.sent_to(to).await;
+    let text = &mails.last().expect("a mail").text;
+    let start = text.find(marker).expect("a link") + marker.len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_calls_only_what_its_policy_allows() {
+    let moto = Moto::get().await;
+    let table = moto.create_table_from_template().await;
+    let calls = Recorder::default();
+    let mut state = state(moto, &table, calls.clone()).await;
+    // No configured key: the first signature generates the deployment's key into the table.
+    let mut settings = (*state.settings).clone();
+    settings.barong.jwt_private_key = None;
+    state.settings = Arc::new(settings);
+    let identity = gatehouse_identity::router(state);
+    let (get, post, delete) = (Method::GET, Method::POST, Method::DELETE);
+
+    let email = unique_email("iam-barong");
+    let password = "Iequ4geiEWQw";
+    let account = [("email", email.as_str()), ("password", password)];
+    form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users",
+        None,
+        &account,
+    )
+    .await;
+    let (_, cookie) = form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/sessions",
+        None,
+        &account,
+    )
+    .await;
+    let cookie = cookie.expect("a session cookie");
+    form(
+        &identity,
+        get.clone(),
+        "/api/v2/auth/resource/users/me",
+        Some(&cookie),
+        &[],
+    )
+    .await;
+    let confirmation = mailed_token(moto, &email, "confirmation_token=").await;
+    form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users/email/confirm_code",
+        None,
+        &[("token", &confirmation)],
+    )
+    .await;
+    form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users/email/generate_code",
+        None,
+        &[("email", &email)],
+    )
+    .await;
+    form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users/password/generate_code",
+        None,
+        &[("email", &email)],
+    )
+    .await;
+    let reset = mailed_token(moto, &email, "reset_token=").await;
+    let new_password = "Xwqe213PZCXwe";
+    let fields = [
+        ("reset_password_token", reset.as_str()),
+        ("password", new_password),
+        ("confirm_password", new_password),
+    ];
+    form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users/password/confirm_code",
+        None,
+        &fields,
+    )
+    .await;
+    let account = [("email", email.as_str()), ("password", new_password)];
+    let (_, cookie) = form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/sessions",
+        None,
+        &account,
+    )
+    .await;
+    form(
+        &identity,
+        delete.clone(),
+        "/api/v2/auth/identity/sessions",
+        cookie.as_deref(),
+        &[],
+    )
+    .await;
+    form(
+        &identity,
+        get.clone(),
+        "/api/v2/auth/identity/jwks",
+        None,
+        &[],
+    )
+    .await;
+    assert_allowed("IdentityFunction", &calls);
+}

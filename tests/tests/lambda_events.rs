@@ -115,6 +115,40 @@ async fn every_authz_event_reaches_its_handler() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_identity_event_reaches_its_handler() {
+    let s = TestServer::start(Backend::Embedded).await;
+    let events = events("identity");
+    assert!(
+        events.len() >= 20,
+        "one event per endpoint, saw {}",
+        events.len()
+    );
+    for (name, text) in events {
+        let (status, body) = send(
+            gatehouse_identity::router(s.state.clone()),
+            lambda_request(&text),
+        )
+        .await;
+        assert_ne!(body, "{\"error\":\"Route is not found\"}", "{name}");
+        // In file order: registered, then signed in, before the requests that need an account.
+        let expected = match name.as_str() {
+            "07-password-validate.json" | "08-register.json" => 201,
+            "12-email-generate-code.json" | "14-password-generate-code.json" => 201,
+            "09-session-create.json" => 200,
+            // No cookie in the event.
+            "10-session-delete.json" => 404,
+            "17-resource-users-me.json" => 401,
+            // Admin routes need a superadmin's cookie session.
+            n if n.contains("-admin-") => 401,
+            "11-session-auth0.json" | "13-email-confirm-code.json" => 422,
+            "15-password-confirm-code.json" | "16-users-access.json" => 422,
+            _ => 200,
+        };
+        assert_eq!(status, expected, "{name}: {body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_gateway_source_ip_is_the_client_address() {
     // The rate limit is keyed by the API Gateway source IP, not by anything the client can send.
     let s = TestServer::start_with(Backend::Embedded, |c| c.login_rate_limit = 2).await;

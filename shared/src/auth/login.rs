@@ -44,7 +44,7 @@ pub async fn password_login(
         .store
         .user_by_email(email)
         .await?
-        .filter(|u| !u.deleted);
+        .filter(|u| !u.is_deleted());
     check_password(state, user, password).await
 }
 

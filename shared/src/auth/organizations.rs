@@ -183,7 +183,7 @@ pub async fn members(
         .list_users()
         .await?
         .into_iter()
-        .filter(|u| !u.deleted && membership(u, organization.id).is_some())
+        .filter(|u| !u.is_deleted() && membership(u, organization.id).is_some())
         .filter(|u| s.can("read", &member_object(organization, u)))
         .collect();
     found.sort_by_cached_key(|u| u.username.to_lowercase());

@@ -43,12 +43,12 @@ pub async fn request_passcode(state: &AppState, base_url: &str, email: &str) -> 
         .store
         .user_by_email(email)
         .await?
-        .filter(|u| !u.deleted)
+        .filter(|u| !u.is_deleted())
     else {
         tracing::warn!("password reset requested for account that does not exist");
         return Ok(());
     };
-    if !mail_allowed(state, user.id).await? {
+    if !mail_allowed(state, "otp-mail", user.id).await? {
         // Nobody may flood a mailbox or keep replacing someone's pending code; the caller's
         // answer is the same.
         tracing::warn!(user_id = %user.id, "password reset mail limit reached for the account");
@@ -74,9 +74,13 @@ pub async fn request_passcode(state: &AppState, base_url: &str, email: &str) -> 
     Ok(())
 }
 
-/// Counts one reset mail for the account in the current clock hour; false once the hour's
+/// Counts one mail of `kind` for the account in the current clock hour; false once the hour's
 /// allowance (`otp_mails_per_hour`) is used up.
-async fn mail_allowed(state: &AppState, user_id: uuid::Uuid) -> Result<bool, Error> {
+pub(crate) async fn mail_allowed(
+    state: &AppState,
+    kind: &str,
+    user_id: uuid::Uuid,
+) -> Result<bool, Error> {
     const HOUR: i64 = 3600;
     let now = state.clock.now();
     let hour = now.timestamp().div_euclid(HOUR);
@@ -84,7 +88,7 @@ async fn mail_allowed(state: &AppState, user_id: uuid::Uuid) -> Result<bool, Err
     let counted = state
         .store
         .increment_below(
-            &format!("otp-mail:{user_id}#{hour}"),
+            &format!("{kind}:{user_id}#{hour}"),
             u64::from(state.settings.otp_mails_per_hour),
             forget_at,
             now,
@@ -104,7 +108,7 @@ pub async fn change_password(
         .store
         .user_by_email(email)
         .await?
-        .filter(|u| !u.deleted);
+        .filter(|u| !u.is_deleted());
     let pending = user
         .as_ref()
         .and_then(|u| u.password_reset_passcode.clone());

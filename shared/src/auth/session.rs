@@ -122,7 +122,7 @@ pub async fn authenticate(
         return Err(SessionError::Expired(key.expires_at));
     }
     let mut user = match user {
-        Some(u) if !u.deleted => u,
+        Some(u) if !u.is_deleted() => u,
         _ => return Err(SessionError::UnknownKey),
     };
     // Status first, so a suspended user's session is neither refreshed nor told apart from an
@@ -170,7 +170,7 @@ pub async fn authenticate(
                     .store
                     .user_by_id(key.user_id)
                     .await?
-                    .filter(|u| !u.deleted)
+                    .filter(|u| !u.is_deleted())
                     .ok_or(SessionError::UnknownKey)?;
                 if user.status == UserStatus::Suspended {
                     return Err(SessionError::Inactive(user.status));

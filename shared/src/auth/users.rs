@@ -229,10 +229,8 @@ pub async fn set_status(
     let now = now(state);
     let was_suspended = target.status == UserStatus::Suspended;
     let user = update_user_with(&*state.store, target, |u| {
-        if status == UserStatus::Suspended && u.status != UserStatus::Suspended {
-            u.session_generation += 1;
-        }
-        u.status = status;
+        // Ends every session on suspension, and keeps Barong's state in step.
+        u.set_coder_status(status);
         u.updated_at = now;
         Ok::<(), StoreError>(())
     })
@@ -334,7 +332,7 @@ pub async fn update_profile(
                     .store
                     .user_by_id(user.id)
                     .await?
-                    .filter(|u| !u.deleted)
+                    .filter(|u| !u.is_deleted())
                     .ok_or(AdminError::NotFound)?;
             }
             Err(e) => return Err(e.into()),
@@ -459,7 +457,7 @@ pub async fn list_users(
         .list_users()
         .await?
         .into_iter()
-        .filter(|u| !u.deleted && actor.can("read", &Object::user(u.id)) && filter.matches(u))
+        .filter(|u| !u.is_deleted() && actor.can("read", &Object::user(u.id)) && filter.matches(u))
         .collect();
     users.sort_by_cached_key(|u| (u.username.to_lowercase(), u.id));
     if let Some(after) = page.after_id {

@@ -40,7 +40,7 @@ pub async fn resolve(state: &AppState, caller: &User, param: &str) -> Result<Use
         Err(_) => state.store.user_by_username(param).await?,
     };
     found
-        .filter(|u| !u.deleted)
+        .filter(|u| !u.is_deleted())
         .ok_or_else(|| not_existing(param))
 }
 

@@ -2,6 +2,8 @@
 //! surface's rules, credentials, cookies, the client's address, rate limits.
 
 pub mod access_log;
+pub mod barong_params;
+pub mod barong_validation;
 pub mod body;
 pub mod client_ip;
 pub mod coder_json;

@@ -64,6 +64,64 @@ pub fn one_time_passcode(
     }
 }
 
+/// Barong's confirmation link: `<base_url>/accounts/confirmation?confirmation_token=<jwt>`.
+pub fn barong_confirmation_link(base_url: &str, token: &str) -> String {
+    format!(
+        "{base_url}/accounts/confirmation?confirmation_token={}",
+        query_escape(token)
+    )
+}
+
+/// Barong's reset link: `<base_url>/accounts/password_reset?reset_token=<jwt>`.
+pub fn barong_reset_link(base_url: &str, token: &str) -> String {
+    format!(
+        "{base_url}/accounts/password_reset?reset_token={}",
+        query_escape(token)
+    )
+}
+
+/// Barong's `email_confirmation` mail (postmaster template, English).
+pub fn barong_email_confirmation(base_url: &str, to: &str, token: &str) -> Message {
+    let link = barong_confirmation_link(base_url, token);
+    Message {
+        to: vec![to.to_owned()],
+        subject: "Registration Confirmation".to_owned(),
+        text: format!(
+            "Hello {to}!\n\nUse this unique link to confirm your email {to}:\n\n{link}\n\n\
+             The link is valid for one hour and can be used once.\n"
+        ),
+        html: format!(
+            "<p>Hello {to}!</p>\n<p>Use this unique link to confirm your email {to}:</p>\n\
+             <p><a href=\"{link}\">Confirm</a></p>\n\
+             <p>The link is valid for one hour and can be used once.</p>\n",
+            to = escape_html(to),
+            link = escape_html(&link),
+        ),
+    }
+}
+
+/// Barong's `password_reset` mail.
+pub fn barong_password_reset(base_url: &str, to: &str, token: &str) -> Message {
+    let link = barong_reset_link(base_url, token);
+    Message {
+        to: vec![to.to_owned()],
+        subject: "Password Reset".to_owned(),
+        text: format!(
+            "Hello {to}!\n\nUse this unique link to reset your password:\n\n{link}\n\n\
+             The link is valid for one hour and can be used once. If you did not ask for it, \
+             you can ignore this message.\n"
+        ),
+        html: format!(
+            "<p>Hello {to}!</p>\n<p>Use this unique link to reset your password:</p>\n\
+             <p><a href=\"{link}\">Reset password</a></p>\n\
+             <p>The link is valid for one hour and can be used once. If you did not ask for it, \
+             you can ignore this message.</p>\n",
+            to = escape_html(to),
+            link = escape_html(&link),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,6 +97,15 @@ pub struct OneTimePasscode {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The newest password-reset token mailed on the Barong surface: only its `reset_token` claim's
+/// SHA-256 is kept, and only the newest one is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingResetToken {
+    pub sha256: String,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
+    pub expires_at: DateTime<Utc>,
+}
+
 /// A Barong label (`key`, `value`, `scope` public/private).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BarongLabel {
@@ -150,6 +159,12 @@ pub struct User {
     pub totp_enabled: bool,
     /// Raw JSON text a user stores about itself (Barong's `data`).
     pub data: Option<String>,
+    /// The username was made up from the email (a Barong registration without one, since the
+    /// Coder surface needs one): Barong shows `username: null` for it.
+    pub username_generated: bool,
+    /// The uid of the user who referred this one (Barong's `refid` at registration).
+    pub referral_uid: Option<String>,
+    pub password_reset_token: Option<PendingResetToken>,
 }
 
 impl User {
@@ -179,6 +194,9 @@ impl User {
             labels: Vec::new(),
             totp_enabled: false,
             data: None,
+            username_generated: false,
+            referral_uid: None,
+            password_reset_token: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Passwords: argon2id hashing with bounded memory, and each surface's strength policy.
 
 mod argon;
+pub mod barong_strength;
 pub mod coder_policy;
 pub mod common;
 

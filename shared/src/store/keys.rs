@@ -17,6 +17,11 @@ pub fn username_marker(username_key: &str) -> String {
     format!("USERNAME#{username_key}")
 }
 
+/// Barong's uid, unique across users (and service accounts).
+pub fn uid_marker(uid: &str) -> String {
+    format!("UID#{uid}")
+}
+
 /// Index partitions listing every user and every organization (`gsi1` in DynamoDB).
 pub const ALL_USERS: &str = "USERS";
 pub const ALL_ORGANIZATIONS: &str = "ORGANIZATIONS";
@@ -53,3 +58,16 @@ pub fn counter(key: &str) -> String {
 pub fn secret(name: &str) -> String {
     format!("SECRET#{name}")
 }
+
+/// A Barong cookie session, by the hex SHA-256 of its id.
+pub fn barong_session(id_hash_hex: &str) -> String {
+    format!("BSESSION#{id_hash_hex}")
+}
+
+/// A Barong restriction, unique per category, scope and value.
+pub fn restriction(category: &str, scope: &str, value: &str) -> String {
+    format!("RESTRICTION#{category}#{scope}#{value}")
+}
+
+/// Index partition listing every restriction (`gsi1` in DynamoDB).
+pub const ALL_RESTRICTIONS: &str = "RESTRICTIONS";

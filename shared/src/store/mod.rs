@@ -15,7 +15,8 @@ pub use dynamo::DynamoStore;
 #[cfg(feature = "embedded")]
 pub use embedded::EmbeddedStore;
 
-use crate::model::{ApiKey, Organization, User};
+use crate::model::{ApiKey, BarongSession, Organization, Restriction, User};
+use crate::token::SecretHash;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -30,6 +31,8 @@ pub enum StoreError {
     FirstUserExists,
     #[error("organization name already in use")]
     OrganizationNameTaken,
+    #[error("a restriction with that category, scope and value exists")]
+    RestrictionTaken,
     #[error("the user already has a token with that name")]
     TokenNameTaken,
     /// The item changed since it was read (optimistic concurrency) or is gone.
@@ -55,6 +58,8 @@ pub trait UserStore: Send + Sync {
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
     /// Case-insensitive.
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
+    /// By Barong uid (`ID` + 10 hex). A uid stays taken after its user is deleted.
+    async fn user_by_uid(&self, uid: &str) -> StoreResult<Option<User>>;
     /// Writes `user` if its stored revision is still `user.revision`; on success returns the
     /// new revision. Email and username are immutable through this call.
     async fn update_user(&self, user: &User) -> StoreResult<u64>;
@@ -106,6 +111,28 @@ pub trait SessionStore: Send + Sync {
     async fn api_key_with_user(&self, id: &str) -> StoreResult<Option<(ApiKey, Option<User>)>>;
 }
 
+/// Barong's cookie sessions.
+#[async_trait]
+pub trait BarongSessionStore: Send + Sync {
+    async fn insert_barong_session(&self, session: &BarongSession) -> StoreResult<()>;
+    /// A session and its user (absent when the session names none), read together.
+    async fn barong_session_with_user(
+        &self,
+        id_hash: &SecretHash,
+    ) -> StoreResult<Option<(BarongSession, Option<User>)>>;
+    /// Saves a session's new idle expiry unless it was deleted meanwhile.
+    async fn touch_barong_session(&self, session: &BarongSession) -> StoreResult<()>;
+    async fn delete_barong_session(&self, id_hash: &SecretHash) -> StoreResult<()>;
+}
+
+/// Barong's access restrictions (IP whitelist, maintenance, blacklist, blocklogin).
+#[async_trait]
+pub trait RestrictionStore: Send + Sync {
+    /// Adds one; refused (`RestrictionTaken`) when its category, scope and value exist.
+    async fn add_restriction(&self, restriction: &Restriction) -> StoreResult<()>;
+    async fn restrictions(&self) -> StoreResult<Vec<Restriction>>;
+}
+
 #[async_trait]
 pub trait CounterStore: Send + Sync {
     /// Current value of a counter (0 when absent or expired).
@@ -125,15 +152,31 @@ pub trait CounterStore: Send + Sync {
 pub trait SecretStore: Send + Sync {
     /// The deployment secret called `name`, created from `candidate` by whichever caller is first.
     async fn get_or_create_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
+    /// The deployment secret called `name`, if it was created.
+    async fn secret(&self, name: &str) -> StoreResult<Option<Vec<u8>>>;
 }
 
 /// Everything the endpoint groups need.
 pub trait Store:
-    UserStore + OrganizationStore + ApiKeyStore + SessionStore + CounterStore + SecretStore
+    UserStore
+    + OrganizationStore
+    + ApiKeyStore
+    + SessionStore
+    + BarongSessionStore
+    + RestrictionStore
+    + CounterStore
+    + SecretStore
 {
 }
 impl<T> Store for T where
-    T: UserStore + OrganizationStore + ApiKeyStore + SessionStore + CounterStore + SecretStore
+    T: UserStore
+        + OrganizationStore
+        + ApiKeyStore
+        + SessionStore
+        + BarongSessionStore
+        + RestrictionStore
+        + CounterStore
+        + SecretStore
 {
 }
 

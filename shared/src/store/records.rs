@@ -2,8 +2,8 @@
 //! A record carries `v`; readers accept every version they know, writers write the newest.
 
 use crate::model::{
-    AllowListEntry, ApiKey, ApiKeyScope, BarongLabel, BarongState, LoginType, OneTimePasscode,
-    Organization, OrganizationMembership, User, UserStatus,
+    AllowListEntry, ApiKey, ApiKeyScope, BarongLabel, BarongSession, BarongState, LoginType,
+    OneTimePasscode, Organization, OrganizationMembership, PendingResetToken, User, UserStatus,
 };
 use crate::store::StoreError;
 use crate::token::SecretHash;
@@ -14,6 +14,7 @@ use uuid::Uuid;
 const USER_RECORD_VERSION: u32 = 1;
 const API_KEY_RECORD_VERSION: u32 = 1;
 const ORGANIZATION_RECORD_VERSION: u32 = 1;
+const BARONG_SESSION_RECORD_VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
 pub struct UserRecord {
@@ -49,6 +50,13 @@ pub struct UserRecord {
     pub labels: Vec<BarongLabel>,
     pub otp: bool,
     pub data: Option<String>,
+    /// Absent in records written before the Barong surface existed.
+    #[serde(default)]
+    pub username_generated: bool,
+    #[serde(default)]
+    pub referral_uid: Option<String>,
+    #[serde(default)]
+    pub reset_token: Option<PendingResetToken>,
 }
 
 impl From<&User> for UserRecord {
@@ -78,6 +86,9 @@ impl From<&User> for UserRecord {
             labels: u.labels.clone(),
             otp: u.totp_enabled,
             data: u.data.clone(),
+            username_generated: u.username_generated,
+            referral_uid: u.referral_uid.clone(),
+            reset_token: u.password_reset_token.clone(),
         }
     }
 }
@@ -117,6 +128,9 @@ impl TryFrom<UserRecord> for User {
             labels: r.labels,
             totp_enabled: r.otp,
             data: r.data,
+            username_generated: r.username_generated,
+            referral_uid: r.referral_uid,
+            password_reset_token: r.reset_token,
         })
     }
 }
@@ -272,4 +286,73 @@ pub struct CounterRecord {
     pub count: u64,
     #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
     pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct BarongSessionRecord {
+    pub v: u32,
+    /// Hex SHA-256 of the cookie's session id; the id itself is never stored.
+    pub id_hash: String,
+    pub user_id: Uuid,
+    pub user_generation: u64,
+    pub user_ip: String,
+    pub user_agent: String,
+    pub csrf_token: String,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
+    pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::timestamp::deserialize")]
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<&BarongSession> for BarongSessionRecord {
+    fn from(s: &BarongSession) -> Self {
+        Self {
+            v: BARONG_SESSION_RECORD_VERSION,
+            id_hash: s.id_hash.to_hex(),
+            user_id: s.user_id,
+            user_generation: s.user_generation,
+            user_ip: s.user_ip.clone(),
+            user_agent: s.user_agent.clone(),
+            csrf_token: s.csrf_token.clone(),
+            created_at: s.created_at,
+            expires_at: s.expires_at,
+        }
+    }
+}
+
+impl TryFrom<BarongSessionRecord> for BarongSession {
+    type Error = StoreError;
+
+    fn try_from(r: BarongSessionRecord) -> Result<Self, StoreError> {
+        if r.v != BARONG_SESSION_RECORD_VERSION {
+            return Err(StoreError::Corrupt(format!(
+                "unknown barong session record version {}",
+                r.v
+            )));
+        }
+        Ok(Self {
+            id_hash: SecretHash::from_hex(&r.id_hash)
+                .ok_or_else(|| StoreError::Corrupt("barong session hash".to_owned()))?,
+            user_id: r.user_id,
+            user_generation: r.user_generation,
+            user_ip: r.user_ip,
+            user_agent: r.user_agent,
+            csrf_token: r.csrf_token,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+        })
+    }
+}
+
+/// A restriction is stored as its domain form (it has no secrets and no derived fields).
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RestrictionRecord(pub crate::model::Restriction);
+
+impl TryFrom<RestrictionRecord> for crate::model::Restriction {
+    type Error = StoreError;
+
+    fn try_from(r: RestrictionRecord) -> Result<Self, StoreError> {
+        Ok(r.0)
+    }
 }

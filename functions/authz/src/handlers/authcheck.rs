@@ -95,7 +95,7 @@ async fn evaluate(
         // not hold (workspaces, templates, groups), answers false.
         object = match o.resource_type.as_str() {
             "user" => match state.store.user_by_id(id).await? {
-                Some(u) if !u.deleted && session.can("read", &Object::user(u.id)) => {
+                Some(u) if !u.is_deleted() && session.can("read", &Object::user(u.id)) => {
                     Object::user(u.id)
                 }
                 _ => return Ok(false),

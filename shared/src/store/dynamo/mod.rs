@@ -3,12 +3,13 @@
 //! `TransactWriteItems` with `attribute_not_exists`; updates are conditional on a revision.
 //! TTL deletion lags, so every expiry is also checked in code.
 
-use super::records::{self, ApiKeyRecord, OrganizationRecord, UserRecord};
+use super::records::{self, ApiKeyRecord, BarongSessionRecord, OrganizationRecord, UserRecord};
 use super::{
-    ApiKeyStore, CounterStore, OrganizationStore, SecretStore, SessionStore, StoreError,
-    StoreResult, UserStore, keys,
+    ApiKeyStore, BarongSessionStore, CounterStore, OrganizationStore, RestrictionStore,
+    SecretStore, SessionStore, StoreError, StoreResult, UserStore, keys,
 };
-use crate::model::{ApiKey, Organization, User};
+use crate::model::{ApiKey, BarongSession, Organization, Restriction, User};
+use crate::token::SecretHash;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
@@ -20,8 +21,10 @@ use uuid::Uuid;
 
 // One module per capability; the helpers they share live here.
 mod api_keys;
+mod barong_sessions;
 mod counters;
 mod organizations;
+mod restrictions;
 mod secrets;
 mod users;
 
@@ -296,10 +299,12 @@ impl DynamoStore {
                     marker_item(&keys::username_marker(&user.username_key()), &pk),
                 )?,
                 put_new(&self.table, user_item(user, 1)?)?,
+                put_new(&self.table, marker_item(&keys::uid_marker(&user.uid), &pk))?,
             ],
             vec![
                 StoreError::EmailTaken,
                 StoreError::UsernameTaken,
+                StoreError::Conflict,
                 StoreError::Conflict,
             ],
         ))

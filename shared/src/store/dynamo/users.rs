@@ -95,6 +95,10 @@ impl UserStore for DynamoStore {
         .await
     }
 
+    async fn user_by_uid(&self, uid: &str) -> StoreResult<Option<User>> {
+        self.user_via_marker(&keys::uid_marker(uid)).await
+    }
+
     async fn update_user(&self, user: &User) -> StoreResult<u64> {
         let next = user.revision + 1;
         let result = self

@@ -10,13 +10,15 @@
 //! next opener ignores.
 
 use super::records::{
-    self, ApiKeyRecord, CounterRecord, MarkerRecord, OrganizationRecord, UserRecord,
+    self, ApiKeyRecord, BarongSessionRecord, CounterRecord, MarkerRecord, OrganizationRecord,
+    UserRecord,
 };
 use super::{
-    ApiKeyStore, CounterStore, OrganizationStore, SecretStore, SessionStore, StoreError,
-    StoreResult, UserStore, keys,
+    ApiKeyStore, BarongSessionStore, CounterStore, OrganizationStore, RestrictionStore,
+    SecretStore, SessionStore, StoreError, StoreResult, UserStore, keys,
 };
-use crate::model::{ApiKey, Organization, User};
+use crate::model::{ApiKey, BarongSession, Organization, Restriction, User};
+use crate::token::SecretHash;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -27,8 +29,10 @@ use uuid::Uuid;
 
 // One module per capability; the helpers they share live here.
 mod api_keys;
+mod barong_sessions;
 mod counters;
 mod organizations;
+mod restrictions;
 mod secrets;
 mod users;
 

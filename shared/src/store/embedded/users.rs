@@ -24,13 +24,15 @@ fn insert_user(items: &Items<'_>, user: &User) -> StoreResult<()> {
         return Err(StoreError::UsernameTaken);
     }
     let pk = keys::user(user.id);
-    if items.exists(&pk)? {
+    let uid = keys::uid_marker(&user.uid);
+    if items.exists(&pk)? || items.exists(&uid)? {
         return Err(StoreError::Conflict);
     }
     let mut record = UserRecord::from(user);
     record.revision = 1;
     items.put(&pk, records::encode(&record)?.as_bytes())?;
     items.put(&email, &marker(&pk)?)?;
+    items.put(&uid, &marker(&pk)?)?;
     items.put(&username, &marker(&pk)?)
 }
 
@@ -101,6 +103,11 @@ impl UserStore for EmbeddedStore {
 
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
         let key = keys::username_marker(&crate::model::user_keys::username(username));
+        self.read(move |t| user_via_marker(t, &key)).await
+    }
+
+    async fn user_by_uid(&self, uid: &str) -> StoreResult<Option<User>> {
+        let key = keys::uid_marker(uid);
         self.read(move |t| user_via_marker(t, &key)).await
     }
 

@@ -1,0 +1,11 @@
+//! One module per operation: decode, call one flow, encode.
+
+pub mod access;
+pub mod admin;
+pub mod email_confirmation;
+pub mod general;
+pub mod me;
+pub mod password_reset;
+pub mod password_strength;
+pub mod registration;
+pub mod sessions;

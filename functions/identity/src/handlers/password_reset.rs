@@ -1,0 +1,68 @@
+//! `POST /identity/users/password/generate_code` and `/confirm_code`.
+
+use super::email_confirmation::token_error;
+use crate::params::{Params, Spec, Text, captcha_error, captcha_response};
+use axum::extract::State;
+use axum::response::Response;
+use gatehouse::AppState;
+use gatehouse::auth::barong::captcha;
+use gatehouse::auth::barong::reset::{self, ResetError};
+use gatehouse::http::public_url::PublicUrl;
+use gatehouse::wire::barong::error::{BarongError, StatusBody};
+use http::StatusCode;
+
+/// 201 with body `201` for known and unknown emails alike, after the same minimum time.
+pub async fn generate_code(
+    State(state): State<AppState>,
+    base_url: PublicUrl,
+    params: Params,
+) -> Result<Response, BarongError> {
+    let params = params.check(
+        "identity.user",
+        &[
+            Spec::required("email").string().non_blank(),
+            Spec::optional("captcha_response").string_or_map(),
+        ],
+    )?;
+    captcha::verify(&state, "password_reset", captcha_response(&params))
+        .await
+        .map_err(captcha_error)?;
+    let started = tokio::time::Instant::now();
+    let email = params.text("email").unwrap_or_default();
+    if let Err(e) = reset::send(&state, &base_url.0, &email).await {
+        tracing::error!(error = %e, "password reset mail failed");
+    }
+    tokio::time::sleep_until(started + state.settings.otp_request_floor).await;
+    Ok(StatusBody::echo(StatusCode::CREATED).into_response_body())
+}
+
+pub async fn confirm_code(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Response, BarongError> {
+    let params = params.check(
+        "identity.user",
+        &[
+            Spec::required("reset_password_token")
+                .string()
+                .non_blank()
+                .message("identity.user.missing_pass_token"),
+            Spec::required("password").string().non_blank(),
+            Spec::required("confirm_password").string().non_blank(),
+        ],
+    )?;
+    let password = params.text("password").unwrap_or_default();
+    if params.text("confirm_password").unwrap_or_default() != password {
+        return Err(BarongError::unprocessable([
+            "identity.user.passwords_doesnt_match",
+        ]));
+    }
+    let token = params.text("reset_password_token").unwrap_or_default();
+    reset::confirm(&state, &token, &password)
+        .await
+        .map_err(|e| match e {
+            ResetError::Token(e) => token_error(e),
+            ResetError::Password(keys) => BarongError::unprocessable(keys),
+        })?;
+    Ok(StatusBody::echo(StatusCode::CREATED).into_response_body())
+}

@@ -1,0 +1,93 @@
+//! `POST /identity/sessions` (sign in, 200), `DELETE /identity/sessions` (sign out, 200 with
+//! body `200`), `POST /identity/sessions/auth0` (201).
+
+use crate::params::{Params, Spec, Text, captcha_error, captcha_response};
+use crate::session_response::{Client, internal, open_session, with_cleared_cookie};
+use axum::extract::State;
+use axum::response::Response;
+use gatehouse::AppState;
+use gatehouse::auth::barong::auth0::{self, Auth0Error};
+use gatehouse::auth::barong::login::{BarongLoginError, sign_in};
+use gatehouse::auth::barong::{captcha, session};
+use gatehouse::wire::barong::error::{BarongError, StatusBody};
+use http::StatusCode;
+
+pub async fn create(
+    State(state): State<AppState>,
+    client: Client,
+    params: Params,
+) -> Result<Response, BarongError> {
+    let params = params.check(
+        "identity.session",
+        &[
+            Spec::required("email"),
+            Spec::required("password").string(),
+            Spec::optional("captcha_response")
+                .string_or_map()
+                .type_message("identity.session.invalid_captcha_format"),
+            Spec::optional("otp_code").string(),
+        ],
+    )?;
+    captcha::verify(&state, "session_create", captcha_response(&params))
+        .await
+        .map_err(captcha_error)?;
+    let email = params.text("email").unwrap_or_default();
+    let password = params.text("password").unwrap_or_default();
+    let otp_code = params.text("otp_code");
+    let user = sign_in(&state, &email, &password, otp_code.as_deref())
+        .await
+        .map_err(|e| match e {
+            BarongLoginError::InvalidParams => {
+                BarongError::unauthorized("identity.session.invalid_params")
+            }
+            BarongLoginError::Banned => BarongError::unauthorized("identity.session.banned"),
+            BarongLoginError::Deleted => BarongError::unauthorized("identity.session.deleted"),
+            BarongLoginError::NotActive => BarongError::unauthorized("identity.session.not_active"),
+            BarongLoginError::MissingOtp => {
+                BarongError::unauthorized("identity.session.missing_otp")
+            }
+            BarongLoginError::InvalidOtp => BarongError::forbidden("identity.session.invalid_otp"),
+            BarongLoginError::Internal(e) => internal(e),
+        })?;
+    open_session(&state, &client, &user, StatusCode::OK).await
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    client: Client,
+) -> Result<Response, BarongError> {
+    let user = session::close(&state, client.session_cookie.as_deref())
+        .await
+        .map_err(internal)?;
+    if user.is_none() {
+        return Err(BarongError::not_found("identity.session.not_found"));
+    }
+    Ok(with_cleared_cookie(
+        StatusBody::echo(StatusCode::OK).into_response_body(),
+        client.secure,
+    ))
+}
+
+pub async fn auth0(
+    State(state): State<AppState>,
+    client: Client,
+    params: Params,
+) -> Result<Response, BarongError> {
+    let params = params.check(
+        "identity.session",
+        &[Spec::required("id_token").string().non_blank()],
+    )?;
+    let id_token = params.text("id_token").unwrap_or_default();
+    let user = auth0::sign_in(&state, &id_token)
+        .await
+        .map_err(|e| match e {
+            Auth0Error::Refused => {
+                BarongError::unauthorized("identity.session.auth0.invalid_params")
+            }
+            Auth0Error::BadToken => {
+                BarongError::unprocessable(["identity.session.auth0.invalid_params"])
+            }
+            Auth0Error::Internal(e) => internal(e),
+        })?;
+    open_session(&state, &client, &user, StatusCode::CREATED).await
+}

@@ -1,0 +1,25 @@
+//! Barong's restrictions in front of the group's routes: a whitelisted address passes;
+//! maintenance and blacklist refuse with the restriction's status; blocklogin refuses sign-in.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use gatehouse::AppState;
+use gatehouse::auth::barong::restrictions::{self, CheckError};
+use gatehouse::http::client_ip::client_ip;
+use gatehouse::wire::barong::error::BarongError;
+use http::{Method, StatusCode};
+
+pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let signing_in =
+        parts.method == Method::POST && parts.uri.path() == "/api/v2/auth/identity/sessions";
+    match restrictions::check(&state, client_ip(&parts), signing_in).await {
+        Ok(()) => next.run(Request::from_parts(parts, body)).await,
+        Err(CheckError::Refused(r)) => {
+            let status = StatusCode::from_u16(r.code).unwrap_or(StatusCode::FORBIDDEN);
+            BarongError::new(status, r.key).into_response()
+        }
+        Err(CheckError::Internal(e)) => crate::session_response::internal(e).into_response(),
+    }
+}

@@ -1,0 +1,13 @@
+//! The Barong surface's flows (`/api/v2/auth/identity`, `/resource`), on the same users, store
+//! and password hashes as the Coder surface. See [`crate::model::User`]'s Barong account rules
+//! for how states and statuses stay one truth across both.
+
+pub mod auth0;
+pub mod captcha;
+pub mod confirmation;
+pub mod login;
+pub mod registration;
+pub mod reset;
+pub mod restrictions;
+pub mod session;
+pub mod tokens;
