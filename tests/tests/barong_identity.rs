@@ -325,6 +325,13 @@ async fn first_registration_is_superadmin(b: Backend) {
     assert!(s.mails_to(&email).await.is_empty(), "no confirmation mail");
     // It is the deployment's first user on the Coder surface too: an owner.
     assert_eq!(s.get("/api/v2/users/first").await.status, 200);
+    let again = s
+        .post(
+            "/api/v2/users/first",
+            json!({"email": unique_email("late"), "username": "late", "password": gatehouse_tests::STRONG}),
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.text);
     let token = s.login(&email, GOOD).await;
     let me = s.get_with_token("/api/v2/users/me", &token).await;
     assert!(me.text.contains("\"owner\""), "{}", me.text);

@@ -487,6 +487,126 @@ async fn hostile_keys_are_just_data(b: Backend) {
     assert!(s.user_by_email("a").await.unwrap().is_none());
 }
 
+async fn secrets_read_back(b: Backend) {
+    let (s, _d) = store(b).await;
+    let name = unique_username("secret");
+    assert_eq!(s.secret(&name).await.unwrap(), None);
+    s.get_or_create_secret(&name, b"value").await.unwrap();
+    assert_eq!(
+        s.secret(&name).await.unwrap().as_deref(),
+        Some(&b"value"[..])
+    );
+}
+
+async fn users_by_uid_and_barong_fields(b: Backend) {
+    let (s, _d) = store(b).await;
+    let mut referrer = user(&unique_email("ref"), &unique_username("ref"));
+    referrer.set_private_label("email", "verified", Utc::now());
+    referrer.username_generated = true;
+    s.create_user(&referrer).await.unwrap();
+    let found = s.user_by_uid(&referrer.uid).await.unwrap().unwrap();
+    assert_eq!(found.id, referrer.id);
+    assert!(found.username_generated);
+    assert_eq!(
+        (found.barong_state, found.level),
+        (referrer.barong_state, 1)
+    );
+    assert_eq!(found.labels, referrer.labels);
+    assert!(s.user_by_uid("ID0000000000").await.unwrap().is_none());
+    // A uid is unique: a second user with it is refused and nothing of it is written.
+    let mut twin = user(&unique_email("twin"), &unique_username("twin"));
+    twin.uid = referrer.uid.clone();
+    assert!(matches!(
+        s.create_user(&twin).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(s.user_by_email(&twin.email).await.unwrap().is_none());
+}
+
+async fn barong_sessions(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&unique_email("bs"), &unique_username("bs"));
+    s.create_user(&u).await.unwrap();
+    let now = Utc::now();
+    let session = gatehouse::model::BarongSession {
+        id_hash: SecretHash::of("cookie-value"),
+        user_id: u.id,
+        user_generation: u.session_generation,
+        user_ip: "127.0.0.1".to_owned(),
+        user_agent: "ua".to_owned(),
+        csrf_token: "0123456789abcdef0123".to_owned(),
+        created_at: gatehouse::auth::session::truncate(now),
+        expires_at: gatehouse::auth::session::truncate(now + Duration::minutes(30)),
+    };
+    s.insert_barong_session(&session).await.unwrap();
+    assert!(matches!(
+        s.insert_barong_session(&session).await,
+        Err(StoreError::Conflict)
+    ));
+    let (read, owner) = s
+        .barong_session_with_user(&session.id_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, session);
+    assert_eq!(owner.unwrap().id, u.id);
+    let mut slid = session.clone();
+    slid.expires_at += Duration::minutes(10);
+    s.touch_barong_session(&slid).await.unwrap();
+    let (read, _) = s
+        .barong_session_with_user(&session.id_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.expires_at, slid.expires_at);
+    s.delete_barong_session(&session.id_hash).await.unwrap();
+    assert!(
+        s.barong_session_with_user(&session.id_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A touch after the end does not bring it back.
+    s.touch_barong_session(&slid).await.unwrap();
+    assert!(
+        s.barong_session_with_user(&session.id_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    s.delete_barong_session(&session.id_hash).await.unwrap();
+}
+
+async fn restrictions(b: Backend) {
+    let (s, _d) = store(b).await;
+    assert!(s.restrictions().await.unwrap().is_empty());
+    let now = gatehouse::auth::session::truncate(Utc::now());
+    let r = gatehouse::model::Restriction {
+        id: uuid::Uuid::new_v4(),
+        category: "whitelist".to_owned(),
+        scope: "ip".to_owned(),
+        value: "203.0.113.7".to_owned(),
+        code: 401,
+        state: "enabled".to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
+    s.add_restriction(&r).await.unwrap();
+    let mut same = r.clone();
+    same.id = uuid::Uuid::new_v4();
+    assert!(matches!(
+        s.add_restriction(&same).await,
+        Err(StoreError::RestrictionTaken)
+    ));
+    let mut other = r.clone();
+    other.id = uuid::Uuid::new_v4();
+    other.category = "blacklist".to_owned();
+    s.add_restriction(&other).await.unwrap();
+    let mut all = s.restrictions().await.unwrap();
+    all.sort_by(|a, b| a.category.cmp(&b.category));
+    assert_eq!(all, vec![other, r]);
+}
+
 both_stores!(
     users_round_trip_and_lookups_ignore_case,
     email_and_username_are_unique,
@@ -502,4 +622,8 @@ both_stores!(
     organizations_are_listed,
     secrets_are_created_once,
     hostile_keys_are_just_data,
+    secrets_read_back,
+    users_by_uid_and_barong_fields,
+    barong_sessions,
+    restrictions,
 );

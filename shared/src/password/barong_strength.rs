@@ -45,7 +45,7 @@ impl Entropy {
     }
 
     /// The JSON number Ruby's generator writes: `2`, `15.0`, `35.3515625`. serde_json prints a
-    /// float the way Ruby does except below 1e-4 in magnitude (Ruby: `1.0e-05`); use
+    /// float the way Ruby does except outside 1e-4 <= |x| < 1e16 (Ruby: `1.0e-05`); use
     /// [`Entropy`]'s `Display` where such a value must be byte-exact.
     pub fn to_json_number(self) -> serde_json::Number {
         match self {
@@ -440,15 +440,8 @@ fn ruby_float_to_s(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
     }
-    // `{:e}` gives the shortest round-trip digits, e.g. "-3.53515625e1".
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let (digits, exp) = shortest_digits(x.abs());
     let ndigits = i32::try_from(digits.len()).unwrap_or(i32::MAX);
     // Ruby's decpt: the value is 0.DIGITS × 10^decpt.
     let decpt = exp + 1;
@@ -476,6 +469,51 @@ fn ruby_float_to_s(x: f64) -> String {
         out.push_str(&format!("e{:+03}", decpt - 1));
     }
     out
+}
+
+/// The shortest digits that read back as `x` (>= 0) and the exponent of the first, as Ruby's
+/// dtoa (mode 0) picks them: `{:e}` does the same except when the exact value lies halfway
+/// between two candidates, where dtoa takes the even last digit (29.5938262939453125 prints
+/// as ...312, Rust's `{:e}` as ...313).
+fn shortest_digits(x: f64) -> (String, i32) {
+    let split = |sci: &str| -> (String, i32) {
+        let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
+        let digits = mantissa.chars().filter(char::is_ascii_digit).collect();
+        (digits, exp.parse().unwrap_or(0))
+    };
+    let (digits, exp) = split(&format!("{x:e}"));
+    // A double's exact decimal expansion has at most 767 significant digits.
+    let (exact, exact_exp) = split(&format!("{x:.800e}"));
+    let exact = exact.trim_end_matches('0');
+    let n = digits.len();
+    if exact_exp != exp || exact.len() != n + 1 || !exact.ends_with('5') {
+        return (digits, exp);
+    }
+    // A tie: the candidates are the exact value cut to n digits and that plus one unit.
+    let down = exact[..n].to_owned();
+    let Some(up) = increment(&down) else {
+        return (digits, exp);
+    };
+    let reads_back = |d: &str| format!("0.{d}e{}", exp + 1).parse::<f64>().ok() == Some(x);
+    let even = |d: &str| d.bytes().last().is_some_and(|b| (b - b'0') % 2 == 0);
+    match [down, up].into_iter().find(|d| even(d) && reads_back(d)) {
+        Some(d) if d.len() == n => (d.trim_end_matches('0').to_owned(), exp),
+        _ => (digits, exp),
+    }
+}
+
+/// A digit string plus one in its last place, `None` on a carry out of the first digit.
+fn increment(digits: &str) -> Option<String> {
+    let mut bytes = digits.as_bytes().to_vec();
+    for b in bytes.iter_mut().rev() {
+        if *b == b'9' {
+            *b = b'0';
+        } else {
+            *b += 1;
+            return String::from_utf8(bytes).ok();
+        }
+    }
+    None
 }
 
 /// Unicode 14 general category Nd, as (first, last) code points.
@@ -671,8 +709,15 @@ mod tests {
             (1234567890123456.0, "1234567890123456.0"),
             (100.0, "100.0"),
             (0.1, "0.1"),
+            // Exactly halfway at 17 digits: dtoa keeps the even digit.
+            (29.5938262939453125, "29.593826293945312"),
+            (30.5569610595703125, "30.556961059570312"),
         ] {
             assert_eq!(ruby_float_to_s(x), want, "{x}");
+            if (1e-4..1e16).contains(&x.abs()) {
+                let json = Entropy::Float(x).to_json_number().to_string();
+                assert_eq!(json, want, "{x}");
+            }
         }
     }
 
