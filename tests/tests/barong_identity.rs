@@ -768,6 +768,74 @@ async fn bad_input(b: Backend) {
     assert!(s.state.store.list_users().await.unwrap().is_empty());
 }
 
+async fn forged_tokens(b: Backend) {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let s = TestServer::start(b).await;
+    let email = unique_email("forged");
+    let (_, r) = register(&s, &email, GOOD).await;
+    let uid = r.json["uid"].as_str().unwrap().to_owned();
+    let now = gatehouse::clock::Clock::now(&*s.clock);
+    let mut payload = serde_json::Map::new();
+    payload.insert("email".into(), json!(email));
+    payload.insert("uid".into(), json!(uid));
+    let other_key =
+        gatehouse::jwt::SigningKey::from_pem(gatehouse_tests::barong::AUTH0_KEY_PEM).unwrap();
+    let other = other_key.encode(
+        "confirmation",
+        payload.clone(),
+        now,
+        chrono::Duration::hours(1),
+    );
+    let real = s.state.barong_jwt_key().await.unwrap();
+    let wrong_subject = real.encode("reset", payload.clone(), now, chrono::Duration::hours(1));
+    let genuine = real.encode("confirmation", payload, now, chrono::Duration::hours(1));
+    let claims = genuine.split('.').nth(1).unwrap();
+    let none = format!("{}.{claims}.", URL_SAFE_NO_PAD.encode("{\"alg\":\"none\"}"));
+    let hs256 = format!(
+        "{}.{claims}.c2ln",
+        URL_SAFE_NO_PAD.encode("{\"alg\":\"HS256\"}")
+    );
+    let mut c = Client::new();
+    for (token, key) in [
+        (other, "jwt.decode_and_verify.raised"),
+        (wrong_subject, "jwt.decode_and_verify.reset"),
+        // Ruby's split drops the empty signature: two segments.
+        (none.clone(), "jwt.decode_and_verify.segments"),
+        (format!("{none}c2ln"), "jwt.decode_and_verify.algorithm"),
+        (hs256, "jwt.decode_and_verify.algorithm"),
+        ("a.b".to_owned(), "jwt.decode_and_verify.segments"),
+        ("!!!.@@@.###".to_owned(), "jwt.decode_and_verify.encoding"),
+        ("x".repeat(100_000), "jwt.decode_and_verify.segments"),
+    ] {
+        let r = c
+            .post(
+                &s,
+                "/identity/users/email/confirm_code",
+                &[("token", &token)],
+            )
+            .await;
+        assert_eq!(
+            (r.status, errors(&r)),
+            (422, vec![key.to_owned()]),
+            "{}",
+            &token[..token.len().min(40)]
+        );
+    }
+    // Nothing was confirmed.
+    let user = s.state.store.user_by_email(&email).await.unwrap().unwrap();
+    assert_eq!(user.barong_state, gatehouse::model::BarongState::Pending);
+    // The genuine one works.
+    let r = c
+        .post(
+            &s,
+            "/identity/users/email/confirm_code",
+            &[("token", &genuine)],
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
 both_stores!(
     general,
     password_validate,
@@ -779,4 +847,5 @@ both_stores!(
     sessions,
     states_refuse_sign_in,
     bad_input,
+    forged_tokens,
 );

@@ -495,7 +495,11 @@ fn shortest_digits(x: f64) -> (String, i32) {
         return (digits, exp);
     };
     let reads_back = |d: &str| format!("0.{d}e{}", exp + 1).parse::<f64>().ok() == Some(x);
-    let even = |d: &str| d.bytes().last().is_some_and(|b| (b - b'0') % 2 == 0);
+    let even = |d: &str| {
+        d.bytes()
+            .last()
+            .is_some_and(|b| (b - b'0').is_multiple_of(2))
+    };
     match [down, up].into_iter().find(|d| even(d) && reads_back(d)) {
         Some(d) if d.len() == n => (d.trim_end_matches('0').to_owned(), exp),
         _ => (digits, exp),
@@ -709,9 +713,10 @@ mod tests {
             (1234567890123456.0, "1234567890123456.0"),
             (100.0, "100.0"),
             (0.1, "0.1"),
-            // Exactly halfway at 17 digits: dtoa keeps the even digit.
-            (29.5938262939453125, "29.593826293945312"),
-            (30.5569610595703125, "30.556961059570312"),
+            // 29.5938262939453125 and 30.5569610595703125, exactly halfway at 17 digits:
+            // dtoa keeps the even digit.
+            (1939461.0 / 65536.0, "29.593826293945312"),
+            (2002581.0 / 65536.0, "30.556961059570312"),
         ] {
             assert_eq!(ruby_float_to_s(x), want, "{x}");
             if (1e-4..1e16).contains(&x.abs()) {
