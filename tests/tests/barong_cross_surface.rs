@@ -214,6 +214,37 @@ async fn setup_secret_guards_first_registration(b: Backend) {
     );
 }
 
+/// Password guesses through Barong's sign-in count in Coder's login bucket, and the reverse.
+async fn one_login_rate_limit(b: Backend) {
+    let s = TestServer::start_with(b, |s| s.login_rate_limit = 3).await;
+    let email = unique_email("rl");
+    register(&s, &email, GOOD).await;
+    for _ in 0..2 {
+        let (_, r) = sign_in(&s, &email, "WrongPassword1").await;
+        assert_eq!(r.status, 401);
+    }
+    let r = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": email, "password": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, 401, "{}", r.text);
+    let (_, r) = sign_in(&s, &email, GOOD).await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (429, vec!["identity.too_many_requests".to_owned()])
+    );
+    assert!(r.headers.contains_key("retry-after"));
+    let r = s
+        .post(
+            "/api/v2/users/login",
+            json!({"email": email, "password": GOOD}),
+        )
+        .await;
+    assert_eq!(r.status, 429);
+}
+
 both_stores!(
     one_account_both_ways,
     password_change_crosses,
@@ -222,4 +253,5 @@ both_stores!(
     deletion_hides_from_both,
     first_user_is_one_notion,
     setup_secret_guards_first_registration,
+    one_login_rate_limit,
 );

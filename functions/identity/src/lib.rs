@@ -4,6 +4,7 @@
 
 mod handlers;
 mod params;
+mod rate_limit;
 mod restriction_gate;
 mod session_response;
 
@@ -68,6 +69,8 @@ pub fn routes(state: AppState) -> Router {
         // Barong checks restrictions on every path but the one that lifts them.
         .route_layer(from_fn_with_state(state.clone(), restriction_gate::check))
         .route("/api/v2/auth/identity/users/access", post(access::access))
+        // Counted first: a restricted request counts too.
+        .route_layer(from_fn_with_state(state.clone(), rate_limit::limit))
         // Grape answers a known path with another verb as an unknown route.
         .method_not_allowed_fallback(|| async { RouteNotFound })
         .with_state(state)

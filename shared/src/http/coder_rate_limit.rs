@@ -107,7 +107,8 @@ async fn bypass(state: &AppState, request: Request) -> Bypass {
     }
 }
 
-const LOGIN_PATH: &str = "/api/v2/users/login";
+/// Coder's login endpoint: its bucket also counts every other way to try a password.
+pub const LOGIN_PATH: &str = "/api/v2/users/login";
 
 async fn limit_in_bucket(
     state: AppState,
