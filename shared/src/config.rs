@@ -62,6 +62,10 @@ pub struct BarongSettings {
     pub auth0_client_id: String,
     /// `https://<domain>/.well-known/jwks.json` unless set.
     pub auth0_jwks_url: Option<String>,
+    /// Origins whose pages may read the Barong surface's answers (`*`: any).
+    pub cors_origins: Vec<String>,
+    /// Whether they may send cookies along (only for origins named explicitly).
+    pub cors_allow_credentials: bool,
 }
 
 impl Default for BarongSettings {
@@ -89,6 +93,8 @@ impl Default for BarongSettings {
             auth0_domain: String::new(),
             auth0_client_id: String::new(),
             auth0_jwks_url: None,
+            cors_origins: vec!["*".to_owned()],
+            cors_allow_credentials: false,
         }
     }
 }
@@ -328,6 +334,12 @@ fn read_barong(
     text("GATEHOUSE_AUTH0_DOMAIN", &mut b.auth0_domain);
     text("GATEHOUSE_AUTH0_CLIENT_ID", &mut b.auth0_client_id);
     b.auth0_jwks_url = get("GATEHOUSE_AUTH0_JWKS_URL");
+    if let Some(v) = get("GATEHOUSE_CORS_ORIGINS") {
+        b.cors_origins = v.split(',').map(|o| o.trim().to_owned()).collect();
+    }
+    if let Some(v) = get("GATEHOUSE_CORS_ALLOW_CREDENTIALS") {
+        b.cors_allow_credentials = flag("GATEHOUSE_CORS_ALLOW_CREDENTIALS", &v)?;
+    }
     Ok(())
 }
 

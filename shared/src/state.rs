@@ -55,47 +55,32 @@ impl AppState {
         }
     }
 
-    /// The RSA key that signs Barong's JWTs: the configured one; else, on the embedded store,
-    /// one generated into the data dir; else one generated once per deployment and kept in the
-    /// store, so every Lambda instance signs with the same key.
+    /// The RSA key that signs Barong's JWTs: the configured one; else, on the embedded store
+    /// only, one generated into the data dir (shared by every process on it). In AWS the key is
+    /// configuration (`GATEHOUSE_JWT_PRIVATE_KEY`): a key generated into the table would let
+    /// anyone who can read the table mint reset links.
     pub async fn barong_jwt_key(&self) -> Result<Arc<SigningKey>, crate::Error> {
         self.barong_jwt_key
             .get_or_try_init(|| async {
                 let key = match &self.settings.barong.jwt_private_key {
                     Some(pem) => SigningKey::from_pem(pem),
                     None if self.settings.store == StoreKind::Embedded => {
-                        SigningKey::load_or_generate(&self.settings.data_dir)
+                        let dir = self.settings.data_dir.clone();
+                        tokio::task::spawn_blocking(move || SigningKey::load_or_generate(&dir))
+                            .await
+                            .map_err(|e| crate::Error::Internal(format!("JWT signing key: {e}")))?
                     }
-                    None => return self.stored_jwt_key().await,
+                    None => {
+                        return Err(crate::Error::Internal(
+                            "GATEHOUSE_JWT_PRIVATE_KEY is not set".to_owned(),
+                        ));
+                    }
                 };
                 key.map(Arc::new)
                     .map_err(|e| crate::Error::Internal(format!("JWT signing key: {e}")))
             })
             .await
             .cloned()
-    }
-
-    async fn stored_jwt_key(&self) -> Result<Arc<SigningKey>, crate::Error> {
-        const NAME: &str = "barong-jwt-signing-key";
-        let bad =
-            |e: &dyn std::fmt::Display| crate::Error::Internal(format!("JWT signing key: {e}"));
-        let pem = match self.store.secret(NAME).await? {
-            Some(pem) => pem,
-            None => {
-                let generated = tokio::task::spawn_blocking(SigningKey::generate)
-                    .await
-                    .map_err(|e| bad(&e))?
-                    .map_err(|e| bad(&e))?;
-                let pem = generated.to_pem().map_err(|e| bad(&e))?;
-                self.store
-                    .get_or_create_secret(NAME, pem.as_bytes())
-                    .await?
-            }
-        };
-        let pem = String::from_utf8(pem).map_err(|e| bad(&e))?;
-        SigningKey::from_pem(&pem)
-            .map(Arc::new)
-            .map_err(|e| bad(&e))
     }
 
     /// Checks Auth0 `id_token`s against the configured domain (built on first use).

@@ -126,8 +126,20 @@ async fn auth0(b: Backend) {
     );
     assert_eq!(r.json["labels"].as_array().unwrap().len(), 1);
     assert_eq!(c.me(&s).await.status, 200);
-    // An existing user signs in, verified or not.
-    let token = id_token(claims(&s, &email, false, 600));
+    // An existing user signs in with a verified email only (Barong lets an unverified one in;
+    // anyone may sign up to a tenant with someone else's address).
+    let unverified = id_token(claims(&s, &email, false, 600));
+    let r = Client::new()
+        .post(&s, "/identity/sessions/auth0", &[("id_token", &unverified)])
+        .await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (
+            401,
+            vec!["identity.session.auth0.invalid_params".to_owned()]
+        )
+    );
+    let token = id_token(claims(&s, &email, true, 600));
     let r = Client::new()
         .post(&s, "/identity/sessions/auth0", &[("id_token", &token)])
         .await;

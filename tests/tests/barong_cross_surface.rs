@@ -30,6 +30,27 @@ async fn one_account_both_ways(b: Backend) {
     let me = s.get_with_token("/api/v2/users/me", &token).await;
     let username = me.json["username"].as_str().unwrap();
     assert!(username.starts_with("john-doe"), "{username}");
+    // A made-up name never takes a Barong username: `zed12` stays free for whoever chooses it.
+    let (_, r) = register(&s, &format!("zed12{}", unique_email("")), GOOD).await;
+    assert_eq!(r.status, 201);
+    let mut c = gatehouse_tests::barong::Client::new();
+    let r = c
+        .post(
+            &s,
+            "/identity/users",
+            &[
+                ("email", &unique_email("z")),
+                ("password", GOOD),
+                ("username", "zed12"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json["username"].as_str()),
+        (201, Some("zed12")),
+        "{}",
+        r.text
+    );
     // Coder's user on Barong: a pending member with its Coder username.
     let (coder_email, _) = s.user(&owner, &org, STRONG).await;
     let coder_username = s

@@ -154,6 +154,14 @@ async fn registration_validation(b: Backend) {
         ),
         (
             &[
+                ("email", "b@example.com"),
+                ("password", GOOD),
+                ("refid", ""),
+            ],
+            &["identity.user.invalid_referral_format"],
+        ),
+        (
+            &[
                 ("email", "c@example.com"),
                 ("password", GOOD),
                 ("username", "qwe"),
@@ -234,15 +242,24 @@ async fn registration_succeeds(b: Backend) {
         .into_iter()
         .find(|c| c.starts_with("_barong_session="))
         .unwrap();
-    assert!(
-        cookie.contains("; HttpOnly") && cookie.contains("; Secure"),
-        "{cookie}"
-    );
+    assert!(cookie.contains("; secure; HttpOnly"), "{cookie}");
     // The pending user's session works at once.
     let me = c.me(&s).await;
     assert_eq!(me.status, 200, "{}", me.text);
     assert_eq!(me.json["email"], email.as_str());
     assert!(me.json.get("csrf_token").is_none());
+    // Each use re-sends the cookie for another 24 hours, as Rack does.
+    assert!(
+        me.set_cookies()
+            .iter()
+            .any(|c| c.starts_with("_barong_session="))
+    );
+    // Each use re-sends the cookie for another 24 hours, as Rack does.
+    assert!(
+        me.set_cookies()
+            .iter()
+            .any(|c| c.starts_with("_barong_session="))
+    );
     // A confirmation link was mailed.
     let token = token_in_mail(&s, &email, "confirmation_token=")
         .await
@@ -836,6 +853,82 @@ async fn forged_tokens(b: Backend) {
     assert_eq!(r.status, 201, "{}", r.text);
 }
 
+/// Barong's own reset specs mint `{sub: reset, email, uid}` with the deployment's key and no
+/// `reset_token`: accepted while no link is pending, once.
+async fn reset_token_without_claim(b: Backend) {
+    let s = TestServer::start(b).await;
+    let email = unique_email("minted");
+    let (_, r) = register(&s, &email, GOOD).await;
+    let mut payload = serde_json::Map::new();
+    payload.insert("email".into(), json!(email));
+    payload.insert("uid".into(), r.json["uid"].clone());
+    let key = s.state.barong_jwt_key().await.unwrap();
+    let now = gatehouse::clock::Clock::now(&*s.clock);
+    let token = key.encode("reset", payload, now, chrono::Duration::hours(1));
+    let mut c = Client::new();
+    let weak = [
+        ("reset_password_token", token.as_str()),
+        ("password", "Simple"),
+        ("confirm_password", "Simple"),
+    ];
+    let r = c
+        .post(&s, "/identity/users/password/confirm_code", &weak)
+        .await;
+    assert_eq!(errors(&r), ["password.requirements"]);
+    let good = [
+        ("reset_password_token", token.as_str()),
+        ("password", GOOD2),
+        ("confirm_password", GOOD2),
+    ];
+    let r = c
+        .post(&s, "/identity/users/password/confirm_code", &good)
+        .await;
+    assert_eq!((r.status, r.text.as_str()), (201, "201"));
+    let r = c
+        .post(&s, "/identity/users/password/confirm_code", &good)
+        .await;
+    assert_eq!(errors(&r), ["identity.user.utilized_token"]);
+}
+
+async fn cors(b: Backend) {
+    let s = TestServer::start(b).await;
+    let url = s.url(&format!("{PREFIX}/identity/sessions"));
+    let r = s
+        .http
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "x-csrf-token, content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers();
+    assert_eq!(h["access-control-allow-origin"], "*");
+    assert!(
+        h["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("PATCH")
+    );
+    assert_eq!(
+        h["access-control-allow-headers"],
+        "x-csrf-token, content-type"
+    );
+    assert_eq!(h["access-control-max-age"], "3600");
+    let r = s
+        .http
+        .get(s.url(&format!("{PREFIX}/identity/ping")))
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["access-control-allow-origin"], "*");
+}
+
 both_stores!(
     general,
     password_validate,
@@ -848,4 +941,6 @@ both_stores!(
     states_refuse_sign_in,
     bad_input,
     forged_tokens,
+    reset_token_without_claim,
+    cors,
 );

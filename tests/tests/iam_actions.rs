@@ -389,11 +389,7 @@ async fn identity_calls_only_what_its_policy_allows() {
     let moto = Moto::get().await;
     let table = moto.create_table_from_template().await;
     let calls = Recorder::default();
-    let mut state = state(moto, &table, calls.clone()).await;
-    // No configured key: the first signature generates the deployment's key into the table.
-    let mut settings = (*state.settings).clone();
-    settings.barong.jwt_private_key = None;
-    state.settings = Arc::new(settings);
+    let state = state(moto, &table, calls.clone()).await;
     let identity = gatehouse_identity::router(state);
     let (get, post, delete) = (Method::GET, Method::POST, Method::DELETE);
 

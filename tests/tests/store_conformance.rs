@@ -487,17 +487,6 @@ async fn hostile_keys_are_just_data(b: Backend) {
     assert!(s.user_by_email("a").await.unwrap().is_none());
 }
 
-async fn secrets_read_back(b: Backend) {
-    let (s, _d) = store(b).await;
-    let name = unique_username("secret");
-    assert_eq!(s.secret(&name).await.unwrap(), None);
-    s.get_or_create_secret(&name, b"value").await.unwrap();
-    assert_eq!(
-        s.secret(&name).await.unwrap().as_deref(),
-        Some(&b"value"[..])
-    );
-}
-
 async fn users_by_uid_and_barong_fields(b: Backend) {
     let (s, _d) = store(b).await;
     let mut referrer = user(&unique_email("ref"), &unique_username("ref"));
@@ -622,7 +611,6 @@ both_stores!(
     organizations_are_listed,
     secrets_are_created_once,
     hostile_keys_are_just_data,
-    secrets_read_back,
     users_by_uid_and_barong_fields,
     barong_sessions,
     restrictions,

@@ -13,6 +13,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use gatehouse::AppState;
 use gatehouse::http::access_log::access_log;
+use gatehouse::http::cors::cors;
 use gatehouse::wire::barong::error::RouteNotFound;
 
 /// Every route of the group, without the fallback (so groups can be merged).
@@ -79,7 +80,8 @@ pub fn routes(state: AppState) -> Router {
 /// The group as deployed on its own (one Lambda, or behind `gatehouse-local`'s Barong paths):
 /// every route, Barong's 404 for anything else, and the access log.
 pub fn router(state: AppState) -> Router {
-    routes(state)
+    routes(state.clone())
         .fallback(|| async { RouteNotFound })
+        .layer(from_fn_with_state(state, cors))
         .layer(from_fn(access_log))
 }

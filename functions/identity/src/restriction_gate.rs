@@ -8,12 +8,12 @@ use gatehouse::AppState;
 use gatehouse::auth::barong::restrictions::{self, CheckError};
 use gatehouse::http::client_ip::client_ip;
 use gatehouse::wire::barong::error::BarongError;
-use http::{Method, StatusCode};
+use http::StatusCode;
 
 pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let signing_in =
-        parts.method == Method::POST && parts.uri.path() == "/api/v2/auth/identity/sessions";
+    // Barong matches the path alone, whatever the verb.
+    let signing_in = parts.uri.path() == "/api/v2/auth/identity/sessions";
     match restrictions::check(&state, client_ip(&parts), signing_in).await {
         Ok(()) => next.run(Request::from_parts(parts, body)).await,
         Err(CheckError::Refused(r)) => {

@@ -50,13 +50,31 @@ fn user_agent(headers: &HeaderMap) -> String {
         .to_owned()
 }
 
-/// `Set-Cookie` as Rack writes it (lower-case attributes), plus `SameSite=Lax`.
+/// `Set-Cookie` as Rack writes it (its attribute names and order), plus `SameSite=Lax`: the
+/// CSRF token already guards changes, and Lax keeps other sites from even sending the cookie.
 fn set_cookie(value: &str, expires: &str, secure: bool) -> Option<HeaderValue> {
-    let secure = if secure { "; Secure" } else { "" };
+    let secure = if secure { "; secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{COOKIE_NAME}={value}; path=/; expires={expires}; HttpOnly{secure}; SameSite=Lax"
+        "{COOKIE_NAME}={value}; path=/; expires={expires}{secure}; HttpOnly; SameSite=Lax"
     ))
     .ok()
+}
+
+fn cookie_expires(state: &AppState) -> String {
+    cookie_expiry(state.clock.now())
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+/// Re-sends the session cookie with a fresh 24 hours, as Rack does on every request that loads
+/// a session, so an active user's browser keeps it.
+pub fn refresh_cookie(state: &AppState, client: &Client, mut response: Response) -> Response {
+    if let Some(value) = &client.session_cookie
+        && let Some(v) = set_cookie(value, &cookie_expires(state), client.secure)
+    {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
 }
 
 /// Opens a session for `user` and answers `status` with the entity, its `csrf_token` and the
@@ -74,10 +92,7 @@ pub async fn open_session(
         status,
         &UserWithFullInfo::new(user, Some(opened.csrf_token)),
     );
-    let expires = cookie_expiry(state.clock.now())
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string();
-    if let Some(v) = set_cookie(&opened.cookie_value, &expires, client.secure) {
+    if let Some(v) = set_cookie(&opened.cookie_value, &cookie_expires(state), client.secure) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(response)

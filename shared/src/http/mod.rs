@@ -12,6 +12,7 @@ pub mod coder_session;
 pub mod coder_surface;
 pub mod coder_user_param;
 pub mod cookies;
+pub mod cors;
 pub mod credentials;
 pub mod csrf;
 pub mod public_url;

@@ -152,8 +152,6 @@ pub trait CounterStore: Send + Sync {
 pub trait SecretStore: Send + Sync {
     /// The deployment secret called `name`, created from `candidate` by whichever caller is first.
     async fn get_or_create_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
-    /// The deployment secret called `name`, if it was created.
-    async fn secret(&self, name: &str) -> StoreResult<Option<Vec<u8>>>;
 }
 
 /// Everything the endpoint groups need.

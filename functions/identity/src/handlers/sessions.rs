@@ -21,7 +21,8 @@ pub async fn create(
         "identity.session",
         &[
             Spec::required("email"),
-            Spec::required("password").string(),
+            // Untyped in Barong: a list or map reaches the password check and fails there.
+            Spec::required("password"),
             Spec::optional("captcha_response")
                 .string_or_map()
                 .type_message("identity.session.invalid_captcha_format"),

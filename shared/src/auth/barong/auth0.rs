@@ -33,23 +33,30 @@ pub async fn sign_in(state: &AppState, id_token: &str) -> Result<User, Auth0Erro
             tracing::info!(error = %e, "auth0 id_token refused");
             Auth0Error::BadToken
         })?;
-    let email = claims
-        .email
-        .filter(|e| !e.is_empty())
-        .ok_or(Auth0Error::Refused)?;
+    let email = claims.email.ok_or(Auth0Error::Refused)?;
+    if email.is_empty() {
+        // Barong fails to create such a user and answers as for a bad token.
+        return Err(Auth0Error::BadToken);
+    }
+    let verified = claims.email_verified;
     if let Some(user) = state
         .store
         .user_by_email(&email)
         .await?
         .filter(|u| !u.deleted)
     {
-        if !user.barong_may_sign_in() {
+        // Unlike Barong, an existing account (on either surface) is only entered with a
+        // verified email: anyone can sign up to a tenant with someone else's address.
+        if verified != Some(true) || !user.barong_may_sign_in() {
             return Err(Auth0Error::Refused);
         }
         return Ok(user);
     }
-    if claims.email_verified != Some(true) {
-        return Err(Auth0Error::Refused);
+    match verified {
+        Some(true) => {}
+        Some(false) => return Err(Auth0Error::Refused),
+        // Barong's `create!` raises on a missing flag and answers 422.
+        None => return Err(Auth0Error::BadToken),
     }
     let now = truncate(state.clock.now());
     for attempt in 0..4 {

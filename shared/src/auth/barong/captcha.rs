@@ -87,7 +87,10 @@ pub async fn verify(
                 return Err(CaptchaError::MandatoryFields);
             };
             let expected = md5_hex(&format!("{}geetest{challenge}", settings.geetest_key));
-            if validate != expected {
+            if !bool::from(subtle::ConstantTimeEq::ct_eq(
+                validate.as_bytes(),
+                expected.as_bytes(),
+            )) {
                 return Err(CaptchaError::VerificationFailed);
             }
             let url = format!("{}/validate.php", settings.geetest_url);

@@ -43,7 +43,7 @@ pub async fn register(
     state: &AppState,
     r: Registration,
 ) -> Result<(User, bool), RegistrationError> {
-    let referral_uid = match r.refid.as_deref().filter(|s| !s.is_empty()) {
+    let referral_uid = match r.refid.as_deref() {
         None => None,
         Some(refid) => {
             if !refid.starts_with(UID_PREFIX) {
@@ -180,7 +180,9 @@ pub fn coder_username_from(email: &str, attempt: u32) -> String {
     if name.is_empty() {
         name = "user".to_owned();
     }
-    if attempt > 0 {
+    // A hyphen keeps it out of Barong's username alphabet (letters and digits): no one who
+    // registers a username later is refused for a name nobody chose.
+    if attempt > 0 || !name.contains('-') {
         let suffix = crate::token::random_hex(3);
         name.truncate(32 - suffix.len() - 1);
         name = format!("{}-{suffix}", name.trim_end_matches('-'));
@@ -199,9 +201,12 @@ mod tests {
             coder_username_from("John.Doe+x@example.com", 0),
             "john-doe-x"
         );
-        assert_eq!(coder_username_from("__@example.com", 0), "user");
+        // Without a hyphen of its own, a name gets a random suffix: never a Barong username.
+        let plain = coder_username_from("zed12@example.com", 0);
+        assert!(plain.starts_with("zed12-") && plain.len() == 12, "{plain}");
+        assert!(coder_username_from("__@example.com", 0).starts_with("user-"));
         let long = format!("{}@x.io", "a".repeat(50));
-        assert_eq!(coder_username_from(&long, 0).len(), 32);
+        assert!(coder_username_from(&long, 0).len() <= 32);
         let retry = coder_username_from(&long, 1);
         assert!(retry.len() <= 32 && retry.contains('-'), "{retry}");
     }

@@ -43,8 +43,15 @@ pub async fn verify(
     sub: &str,
 ) -> Result<Map<String, Value>, TokenError> {
     let key = state.barong_jwt_key().await?;
-    key.decode(token, sub, state.clock.now())
-        .map_err(|e| TokenError::Decode(e.suffix()))
+    key.decode(token, sub, state.clock.now()).map_err(|e| {
+        // Shapes ruby-jwt does not name (a header that is a JSON array, `exp: true`) make
+        // Barong answer 500; here they are a malformed token like any other.
+        TokenError::Decode(if e.is_decode_error() {
+            e.suffix()
+        } else {
+            "encoding".to_owned()
+        })
+    })
 }
 
 /// Marks a token's `jti` used; false when it already was. The mark lasts as long as the token

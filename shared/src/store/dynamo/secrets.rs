@@ -25,14 +25,4 @@ impl SecretStore for DynamoStore {
             _ => Err(StoreError::Corrupt("secret item without value".to_owned())),
         }
     }
-
-    async fn secret(&self, name: &str) -> StoreResult<Option<Vec<u8>>> {
-        match self.get(&keys::secret(name)).await? {
-            None => Ok(None),
-            Some(i) => match i.get("value") {
-                Some(AttributeValue::B(b)) => Ok(Some(b.clone().into_inner())),
-                _ => Err(StoreError::Corrupt("secret item without value".to_owned())),
-            },
-        }
-    }
 }

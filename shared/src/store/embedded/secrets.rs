@@ -15,9 +15,4 @@ impl SecretStore for EmbeddedStore {
         })
         .await
     }
-
-    async fn secret(&self, name: &str) -> StoreResult<Option<Vec<u8>>> {
-        let pk = keys::secret(name);
-        self.read(move |t| t.get(&pk)).await
-    }
 }
