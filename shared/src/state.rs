@@ -64,6 +64,7 @@ impl AppState {
             .get_or_try_init(|| async {
                 let key = match &self.settings.barong.jwt_private_key {
                     Some(pem) => SigningKey::from_pem(pem),
+                    #[cfg(feature = "embedded")]
                     None if self.settings.store == StoreKind::Embedded => {
                         let dir = self.settings.data_dir.clone();
                         tokio::task::spawn_blocking(move || SigningKey::load_or_generate(&dir))

@@ -6,7 +6,9 @@
 //! request. Locally `RUST_LOG` filters [`info`].
 
 pub fn init() {
-    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some();
     let directive = std::env::var("AWS_LAMBDA_LOG_LEVEL")
         .ok()
@@ -14,19 +16,25 @@ pub fn init() {
         .map(|level| level.to_ascii_lowercase())
         .or_else(|| std::env::var("RUST_LOG").ok())
         .unwrap_or_else(|| "info".to_owned());
-    let filter = EnvFilter::try_new(directive).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false);
+    let filter: Targets = directive
+        .parse()
+        .unwrap_or_else(|_| Targets::new().with_default(LevelFilter::INFO));
+    let registry = tracing_subscriber::registry().with(filter);
     // A second init (tests, benches) keeps the first subscriber.
     let _ = if in_lambda {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
+        registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_target(false)
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true)
+                    .with_span_list(false),
+            )
             .try_init()
     } else {
-        builder.try_init()
+        registry
+            .with(tracing_subscriber::fmt::layer().with_target(false))
+            .try_init()
     };
 }

@@ -6,9 +6,15 @@
 //! (the Marvin attack, RUSTSEC-2023-0071).
 
 use std::fmt;
+#[cfg(any(feature = "embedded", test))]
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write as _};
-use std::path::{Path, PathBuf};
+use std::io;
+#[cfg(any(feature = "embedded", test))]
+use std::io::Write as _;
+#[cfg(any(feature = "embedded", test))]
+use std::path::Path;
+use std::path::PathBuf;
+#[cfg(any(feature = "embedded", test))]
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -24,11 +30,14 @@ use super::b64url;
 pub const KEY_FILE_NAME: &str = "jwt-signing-key.pem";
 
 /// Barong generates 2048-bit keys (`OpenSSL::PKey::RSA.generate(2048)`).
+#[cfg(any(feature = "embedded", test))]
 const KEY_BITS: usize = 2048;
 
 /// How long a reader waits for a key file another process is still writing (only on filesystems
 /// without hard links, where the file is published under its final name before it is complete).
+#[cfg(any(feature = "embedded", test))]
 const PUBLISH_WAIT: Duration = Duration::from_secs(2);
+#[cfg(any(feature = "embedded", test))]
 const PUBLISH_POLL: Duration = Duration::from_millis(50);
 
 /// Standard base64, padding optional: PEM bodies and the `JWT_PRIVATE_KEY` variable.
@@ -59,6 +68,7 @@ pub enum KeyError {
     },
 }
 
+#[cfg(any(feature = "embedded", test))]
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> KeyError + '_ {
     move |source| KeyError::Io {
         path: path.to_path_buf(),
@@ -86,7 +96,9 @@ impl fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    /// A new random 2048-bit key.
+    /// A new random 2048-bit key. Only local runs generate keys (in AWS the key is configuration),
+    /// so Lambda binaries do not link the key generator.
+    #[cfg(any(feature = "embedded", test))]
     pub fn generate() -> Result<Self, KeyError> {
         Self::from_pem(&generate_pem()?)
     }
@@ -130,6 +142,7 @@ impl SigningKey {
     /// Several processes may start at once on one directory: each generates into a temporary
     /// file of its own and publishes it with a hard link, which never replaces an existing file.
     /// Whoever loses deletes its key, and everyone then reads the one file that won.
+    #[cfg(any(feature = "embedded", test))]
     pub fn load_or_generate(data_dir: &Path) -> Result<Self, KeyError> {
         let path = data_dir.join(KEY_FILE_NAME);
         match fs::metadata(&path) {
@@ -224,6 +237,7 @@ fn jwk_thumbprint(n: &[u8], e: &[u8]) -> String {
     b64url(ring::digest::digest(&ring::digest::SHA256, canonical.as_bytes()).as_ref())
 }
 
+#[cfg(any(feature = "embedded", test))]
 fn generate_pem() -> Result<String, KeyError> {
     use rsa::pkcs1::EncodeRsaPrivateKey as _;
     let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, KEY_BITS)
@@ -234,6 +248,7 @@ fn generate_pem() -> Result<String, KeyError> {
     Ok(pem_encode("RSA PRIVATE KEY", der.as_bytes()))
 }
 
+#[cfg(any(feature = "embedded", test))]
 /// Writes `pem` to `path` unless a key is already there.
 fn publish(path: &Path, pem: &str) -> Result<(), KeyError> {
     let tmp = path.with_file_name(format!(
@@ -259,6 +274,7 @@ fn publish(path: &Path, pem: &str) -> Result<(), KeyError> {
     }
 }
 
+#[cfg(any(feature = "embedded", test))]
 /// Creates `path` (never replacing a file), readable by the owner only, and flushes it to disk.
 fn write_new(path: &Path, contents: &str) -> Result<(), KeyError> {
     let mut options = OpenOptions::new();
@@ -271,6 +287,7 @@ fn write_new(path: &Path, contents: &str) -> Result<(), KeyError> {
         .map_err(io_error(path))
 }
 
+#[cfg(any(feature = "embedded", test))]
 /// Reads the key file, waiting a little if it does not parse yet (see [`publish`]).
 fn read_published(path: &Path) -> Result<SigningKey, KeyError> {
     let mut waited = Duration::ZERO;

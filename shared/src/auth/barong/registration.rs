@@ -58,7 +58,10 @@ pub async fn register(
             Some(refid.to_owned())
         }
     };
-    let username = r.username.as_deref().map(str::to_lowercase);
+    let username = r
+        .username
+        .as_deref()
+        .map(crate::wire::barong::validate::normalize_username);
     let mut invalid = crate::wire::barong::validate::user_errors(
         &r.email,
         &r.password,
@@ -67,7 +70,11 @@ pub async fn register(
     );
     if !invalid.is_empty() {
         // Rails reports uniqueness with the other errors: look them up so the list is whole.
-        let email_taken = state.store.user_by_email(r.email.trim()).await?.is_some();
+        let email_taken = state
+            .store
+            .user_by_email(ruby_strip(&r.email))
+            .await?
+            .is_some();
         let username_taken = match &username {
             Some(u) => state.store.user_by_username(u).await?.is_some(),
             None => false,
@@ -85,7 +92,7 @@ pub async fn register(
         return Err(RegistrationError::Invalid(invalid));
     }
     let now = truncate(state.clock.now());
-    let email = r.email.trim().to_owned();
+    let email = ruby_strip(&r.email).to_owned();
     let hashed = state.hasher.hash(&r.password).await?;
     let first = state.settings.barong.first_registration_superadmin
         && r.may_be_first
@@ -162,6 +169,11 @@ async fn create_first(
         Err(StoreError::Conflict) => Err(StoreError::FirstUserExists),
         other => other,
     }
+}
+
+/// Ruby's `strip`: the white space the email rule allows around an address (not Unicode's).
+fn ruby_strip(s: &str) -> &str {
+    s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\0'))
 }
 
 /// A Coder username for an account registered without one: the email's local part in Coder's

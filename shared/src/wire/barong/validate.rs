@@ -212,29 +212,34 @@ pub fn email_valid(email: &str) -> bool {
     let local_class =
         |c: char| matches!(c, '-' | '+' | '.' | '_') || c.is_ascii_digit() || is_letter(c);
     let label_class = |c: char| c == '-' || c.is_ascii_digit() || is_letter(c);
-    let Some((local_min, _)) = repetitions(local, local_class) else {
-        return false;
-    };
-    if local_min > EMAIL_LOCAL_MAX_ATOMS {
-        return false;
-    }
     let Some((labels, tld)) = domain.rsplit_once('.') else {
         return false;
     };
-    labels
-        .split('.')
-        .all(|label| repetitions(label, label_class).is_some())
-        && repetitions(tld, is_letter).is_some_and(|(_, max)| max >= 2)
+    covers(local, local_class, 1, EMAIL_LOCAL_MAX_ATOMS)
+        && labels
+            .split('.')
+            .all(|label| covers(label, label_class, 1, usize::MAX))
+        && covers(tld, is_letter, 2, usize::MAX)
 }
 
-/// How few and how many repetitions of `(?:class|fold)` can cover all of `s` (at least one),
-/// `None` when none can.
-fn repetitions(s: &str, class: impl Fn(char) -> bool) -> Option<(usize, usize)> {
+/// Can `s` be split into `min..=max` repetitions of `(?:class|fold)`, a fold being two or three
+/// characters that case-fold to a letter's multi-character fold?
+fn covers(s: &str, class: impl Fn(char) -> bool, min: usize, max: usize) -> bool {
     let chars: Vec<char> = s.chars().collect();
-    // best[i]: (fewest, most) repetitions covering chars[..i].
-    let mut best: Vec<Option<(usize, usize)>> = vec![None; chars.len() + 1];
+    let n = chars.len();
+    if chars.iter().all(|&c| class(c)) {
+        if (min..=max).contains(&n) {
+            return true;
+        }
+        // Every repetition takes a character or more: folds only ever lower the count.
+        if n < min {
+            return false;
+        }
+    }
+    // best[i]: the fewest and most repetitions covering chars[..i].
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
     best[0] = Some((0, 0));
-    for end in 1..=chars.len() {
+    for end in 1..=n {
         let mut here: Option<(usize, usize)> = None;
         let mut extend = |from: Option<(usize, usize)>| {
             if let Some((lo, hi)) = from {
@@ -247,26 +252,35 @@ fn repetitions(s: &str, class: impl Fn(char) -> bool) -> Option<(usize, usize)> 
         if class(chars[end - 1]) {
             extend(best[end - 1]);
         }
-        for width in 1..=end.min(3) {
-            if folds_to_multichar_fold(&chars[end - width..end]) {
+        for width in 2..=end.min(3) {
+            if is_multichar_fold(&chars[end - width..end]) {
                 extend(best[end - width]);
             }
         }
         best[end] = here;
     }
-    best[chars.len()].filter(|&(lo, _)| lo >= 1)
+    // Between the fewest and the most, folds of two or three characters leave no gap that
+    // matters here: the bounds asked for are 1..=64, 1.. and 2...
+    best[n].is_some_and(|(lo, hi)| lo <= max && hi >= min)
 }
 
-/// Does the full case fold of `window` equal a letter's multi-character fold ("ss" for ß)?
-fn folds_to_multichar_fold(window: &[char]) -> bool {
-    let mut folded = String::new();
-    for &c in window {
+/// Does `window` case-fold to a letter's multi-character fold ("ss" for ß, "i\u{307}" for İ)?
+fn is_multichar_fold(window: &[char]) -> bool {
+    let fold = |c: char| -> &'static str {
         match CASE_FOLDS.binary_search_by_key(&c, |&(k, _)| k) {
-            Ok(i) => folded.push_str(CASE_FOLDS[i].1),
-            Err(_) => folded.push(c),
+            Ok(i) => CASE_FOLDS[i].1,
+            Err(_) => "",
         }
-    }
-    MULTICHAR_FOLDS.contains(&folded.as_str())
+    };
+    let folded = || {
+        window.iter().flat_map(move |&c| {
+            let f = fold(c);
+            // A character without an entry folds to itself.
+            let own = f.is_empty().then_some(c);
+            f.chars().chain(own)
+        })
+    };
+    MULTICHAR_FOLDS.iter().any(|f| f.chars().eq(folded()))
 }
 
 /// `\p{L}` under `/i`: general category L, plus U+0345 (its case fold ι is a letter).
