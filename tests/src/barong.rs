@@ -124,3 +124,15 @@ pub fn keys(v: &serde_json::Value) -> Vec<String> {
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default()
 }
+
+/// Barong's `{"errors":[...]}` keys of a reply, in order.
+pub fn errors(r: &Reply) -> Vec<String> {
+    r.json["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e.as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -13,7 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use gatehouse::config::CaptchaKind;
 use gatehouse::jwt::SigningKey;
-use gatehouse_tests::barong::{AUTH0_KEY_PEM, Client, GOOD, keys};
+use gatehouse_tests::barong::{AUTH0_KEY_PEM, Client, GOOD, errors, keys};
 use gatehouse_tests::{Backend, TestServer, both_stores, unique_email};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
@@ -80,13 +80,6 @@ fn claims(s: &TestServer, email: &str, verified: bool, lifetime: i64) -> Value {
         "iss": format!("https://{DOMAIN}/"), "aud": CLIENT_ID, "sub": "auth0|123",
         "iat": now, "exp": now + lifetime, "email": email, "email_verified": verified,
     })
-}
-
-fn errors(r: &gatehouse_tests::Reply) -> Vec<String> {
-    r.json["errors"]
-        .as_array()
-        .map(|a| a.iter().map(|e| e.as_str().unwrap().to_owned()).collect())
-        .unwrap_or_default()
 }
 
 async fn auth0(b: Backend) {

@@ -6,16 +6,9 @@
     clippy::disallowed_methods
 )]
 
-use gatehouse_tests::barong::{GOOD, GOOD2, register, sign_in};
+use gatehouse_tests::barong::{GOOD, GOOD2, errors, register, sign_in};
 use gatehouse_tests::{Backend, STRONG, TestServer, both_stores, unique_email};
 use serde_json::json;
-
-fn errors(r: &gatehouse_tests::Reply) -> Vec<String> {
-    r.json["errors"]
-        .as_array()
-        .map(|a| a.iter().map(|e| e.as_str().unwrap().to_owned()).collect())
-        .unwrap_or_default()
-}
 
 /// Registered on Barong, signs in on Coder (and the other way round), with a Coder username
 /// made up from the email that Barong shows as null.

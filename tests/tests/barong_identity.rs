@@ -8,7 +8,7 @@
 )]
 
 use gatehouse_tests::barong::{
-    Client, GOOD, GOOD2, PREFIX, UA, keys, register, sign_in, token_in_mail,
+    Client, GOOD, GOOD2, PREFIX, UA, errors, keys, register, sign_in, token_in_mail,
 };
 use gatehouse_tests::{Backend, TestServer, both_stores, unique_email};
 use serde_json::json;
@@ -31,13 +31,6 @@ const FULL_INFO_KEYS: [&str; 16] = [
     "created_at",
     "updated_at",
 ];
-
-fn errors(r: &gatehouse_tests::Reply) -> Vec<String> {
-    r.json["errors"]
-        .as_array()
-        .map(|a| a.iter().map(|e| e.as_str().unwrap().to_owned()).collect())
-        .unwrap_or_default()
-}
 
 async fn general(b: Backend) {
     let s = TestServer::start(b).await;

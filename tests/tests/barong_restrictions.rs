@@ -8,17 +8,10 @@
     clippy::disallowed_methods
 )]
 
-use gatehouse_tests::barong::{Client, GOOD, register};
+use gatehouse_tests::barong::{Client, GOOD, errors, register};
 use gatehouse_tests::{Backend, TestServer, both_stores, unique_email};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-
-fn errors(r: &gatehouse_tests::Reply) -> Vec<String> {
-    r.json["errors"]
-        .as_array()
-        .map(|a| a.iter().map(|e| e.as_str().unwrap().to_owned()).collect())
-        .unwrap_or_default()
-}
 
 /// A request as API Gateway delivers it from `ip`, through the identity Lambda's router.
 async fn from_ip(s: &TestServer, ip: &str, method: &str, path: &str, body: &str) -> (u16, String) {

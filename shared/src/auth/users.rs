@@ -90,16 +90,7 @@ pub async fn create_first_user(
     }
     check_new_password(&new.password)?;
     let now = now(state);
-    let organization = Organization {
-        id: Uuid::new_v4(),
-        name: "coder".to_owned(),
-        display_name: "Coder".to_owned(),
-        description: "Builtin default organization.".to_owned(),
-        icon: String::new(),
-        is_default: true,
-        created_at: now,
-        updated_at: now,
-    };
+    let organization = Organization::builtin_default(now);
     let mut user = User::new(&new.email, &new.username, now);
     user.name = new.name;
     user.status = UserStatus::Active;

@@ -29,6 +29,22 @@ pub struct OrganizationMembership {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Organization {
+    /// The organization a deployment's first user creates (Coder's built-in `coder`).
+    pub fn builtin_default(now: DateTime<Utc>) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            name: "coder".to_owned(),
+            display_name: "Coder".to_owned(),
+            description: "Builtin default organization.".to_owned(),
+            icon: String::new(),
+            is_default: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 impl OrganizationMembership {
     pub fn new(organization_id: Uuid, now: DateTime<Utc>) -> Self {
         Self {

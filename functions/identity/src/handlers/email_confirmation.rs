@@ -1,15 +1,14 @@
 //! `POST /identity/users/email/generate_code` and `/confirm_code`.
 
-use crate::params::{Params, Spec, Text, captcha_error, captcha_response};
+use crate::params::{Params, Spec, Text};
 use crate::session_response::{Client, internal, open_session};
 use axum::extract::State;
 use axum::response::Response;
 use gatehouse::AppState;
-use gatehouse::auth::barong::captcha;
 use gatehouse::auth::barong::confirmation::{self, ConfirmError};
 use gatehouse::auth::barong::tokens::TokenError;
 use gatehouse::http::public_url::PublicUrl;
-use gatehouse::wire::barong::error::{BarongError, StatusBody};
+use gatehouse::wire::barong::error::BarongError;
 use http::StatusCode;
 
 /// 201 with body `201` whether or not a mail went out, after the same minimum time.
@@ -18,23 +17,11 @@ pub async fn generate_code(
     base_url: PublicUrl,
     params: Params,
 ) -> Result<Response, BarongError> {
-    let params = params.check(
-        "identity.user",
-        &[
-            Spec::required("email").string().non_blank(),
-            Spec::optional("captcha_response").string_or_map(),
-        ],
-    )?;
-    captcha::verify(&state, "email_confirmation", captcha_response(&params))
-        .await
-        .map_err(captcha_error)?;
-    let started = tokio::time::Instant::now();
-    let email = params.text("email").unwrap_or_default();
-    if let Err(e) = confirmation::send(&state, &base_url.0, &email).await {
-        tracing::error!(error = %e, "confirmation mail failed");
-    }
-    tokio::time::sleep_until(started + state.settings.otp_request_floor).await;
-    Ok(StatusBody::echo(StatusCode::CREATED).into_response_body())
+    let (state, base_url) = (&state, base_url.0.as_str());
+    super::mailed_link::answer(state, params, "email_confirmation", |email| async move {
+        confirmation::send(state, base_url, &email).await
+    })
+    .await
 }
 
 pub async fn confirm_code(

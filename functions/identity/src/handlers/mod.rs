@@ -4,6 +4,7 @@ pub mod access;
 pub mod admin;
 pub mod email_confirmation;
 pub mod general;
+pub mod mailed_link;
 pub mod me;
 pub mod password_reset;
 pub mod password_strength;

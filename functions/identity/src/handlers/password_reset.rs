@@ -1,11 +1,10 @@
 //! `POST /identity/users/password/generate_code` and `/confirm_code`.
 
 use super::email_confirmation::token_error;
-use crate::params::{Params, Spec, Text, captcha_error, captcha_response};
+use crate::params::{Params, Spec, Text};
 use axum::extract::State;
 use axum::response::Response;
 use gatehouse::AppState;
-use gatehouse::auth::barong::captcha;
 use gatehouse::auth::barong::reset::{self, ResetError};
 use gatehouse::http::public_url::PublicUrl;
 use gatehouse::wire::barong::error::{BarongError, StatusBody};
@@ -17,23 +16,11 @@ pub async fn generate_code(
     base_url: PublicUrl,
     params: Params,
 ) -> Result<Response, BarongError> {
-    let params = params.check(
-        "identity.user",
-        &[
-            Spec::required("email").string().non_blank(),
-            Spec::optional("captcha_response").string_or_map(),
-        ],
-    )?;
-    captcha::verify(&state, "password_reset", captcha_response(&params))
-        .await
-        .map_err(captcha_error)?;
-    let started = tokio::time::Instant::now();
-    let email = params.text("email").unwrap_or_default();
-    if let Err(e) = reset::send(&state, &base_url.0, &email).await {
-        tracing::error!(error = %e, "password reset mail failed");
-    }
-    tokio::time::sleep_until(started + state.settings.otp_request_floor).await;
-    Ok(StatusBody::echo(StatusCode::CREATED).into_response_body())
+    let (state, base_url) = (&state, base_url.0.as_str());
+    super::mailed_link::answer(state, params, "password_reset", |email| async move {
+        reset::send(state, base_url, &email).await
+    })
+    .await
 }
 
 pub async fn confirm_code(

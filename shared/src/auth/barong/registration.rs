@@ -6,7 +6,6 @@ use crate::auth::session::truncate;
 use crate::model::{BarongState, Organization, OrganizationMembership, User, UserStatus};
 use crate::state::AppState;
 use crate::store::StoreError;
-use uuid::Uuid;
 
 pub struct Registration {
     pub email: String,
@@ -151,16 +150,7 @@ async fn create_first(
     user: &mut User,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    let organization = Organization {
-        id: Uuid::new_v4(),
-        name: "coder".to_owned(),
-        display_name: "Coder".to_owned(),
-        description: "Builtin default organization.".to_owned(),
-        icon: String::new(),
-        is_default: true,
-        created_at: now,
-        updated_at: now,
-    };
+    let organization = Organization::builtin_default(now);
     user.roles = vec!["owner".to_owned()];
     user.status = UserStatus::Active;
     user.memberships = vec![OrganizationMembership::new(organization.id, now)];
