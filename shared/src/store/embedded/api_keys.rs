@@ -2,11 +2,6 @@
 
 use super::*;
 
-/// An API key and the user its record names (`USER#<user_id>`, see [`keys::user`]).
-const KEY_WITH_USER: &str = "SELECT k.v, u.v FROM items AS k \
-     LEFT JOIN items AS u ON u.k = 'USER#' || json_extract(CAST(k.v AS TEXT), '$.user_id') \
-     WHERE k.k = ?1";
-
 /// Removes a key, its index entry and its name marker (when it still holds the name).
 fn remove_api_key(items: &Items<'_>, id: &str) -> StoreResult<()> {
     let Some(bytes) = items.remove(&keys::api_key(id))? else {
@@ -123,32 +118,8 @@ impl ApiKeyStore for EmbeddedStore {
 
 #[async_trait]
 impl SessionStore for EmbeddedStore {
-    /// One statement (a join on the key's `user_id`), so one implicit read transaction: the
-    /// pair is consistent, and every authenticated request pays for a single read.
     async fn api_key_with_user(&self, id: &str) -> StoreResult<Option<(ApiKey, Option<User>)>> {
-        let pk = keys::api_key(id);
-        let rows = self
-            .read_statement(|conn| {
-                conn.prepare_cached(KEY_WITH_USER)
-                    .map_err(backend)?
-                    .query_row([&pk], |row| {
-                        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Option<Vec<u8>>>(1)?))
-                    })
-                    .optional()
-                    .map_err(backend)
-            })
-            .await?;
-        let Some((key_bytes, user_bytes)) = rows else {
-            return Ok(None);
-        };
-        let key = records::decode::<ApiKeyRecord, ApiKey>(&key_bytes)?;
-        let user = user_bytes.map(|b| user_from(&b)).transpose()?;
-        // The join trusts the record's `user_id`; the decoded key must agree.
-        if user.as_ref().is_some_and(|u| u.id != key.user_id) {
-            return Err(StoreError::Corrupt(
-                "API key joined to another user".to_owned(),
-            ));
-        }
-        Ok(Some((key, user)))
+        self.item_with_user::<ApiKeyRecord, ApiKey>(&keys::api_key(id), |k| k.user_id)
+            .await
     }
 }

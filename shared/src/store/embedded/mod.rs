@@ -282,6 +282,48 @@ impl EmbeddedStore {
     }
 }
 
+/// An item whose record names a user (`user_id`), and that user (`USER#<user_id>`, see
+/// [`keys::user`]), in one statement: one implicit read transaction, so the pair is consistent,
+/// and an authenticated request pays for a single read.
+const ITEM_WITH_USER: &str = "SELECT i.v, u.v FROM items AS i \
+     LEFT JOIN items AS u ON u.k = 'USER#' || json_extract(CAST(i.v AS TEXT), '$.user_id') \
+     WHERE i.k = ?1";
+
+impl EmbeddedStore {
+    /// The record at `pk` and the user it names, decoded; the join trusts the record's
+    /// `user_id`, so the decoded user must agree with `user_id_of` the record.
+    async fn item_with_user<R, T>(
+        &self,
+        pk: &str,
+        user_id_of: impl FnOnce(&T) -> Uuid,
+    ) -> StoreResult<Option<(T, Option<User>)>>
+    where
+        R: for<'de> serde::Deserialize<'de>,
+        T: TryFrom<R, Error = StoreError>,
+    {
+        let rows = self
+            .read_statement(|conn| {
+                conn.prepare_cached(ITEM_WITH_USER)
+                    .map_err(backend)?
+                    .query_row([pk], |row| {
+                        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Option<Vec<u8>>>(1)?))
+                    })
+                    .optional()
+                    .map_err(backend)
+            })
+            .await?;
+        let Some((item_bytes, user_bytes)) = rows else {
+            return Ok(None);
+        };
+        let item = records::decode::<R, T>(&item_bytes)?;
+        let user = user_bytes.map(|b| user_from(&b)).transpose()?;
+        if user.as_ref().is_some_and(|u| u.id != user_id_of(&item)) {
+            return Err(StoreError::Corrupt(format!("{pk} joined to another user")));
+        }
+        Ok(Some((item, user)))
+    }
+}
+
 fn marker(target: &str) -> StoreResult<Vec<u8>> {
     Ok(records::encode(&MarkerRecord {
         target: target.to_owned(),
