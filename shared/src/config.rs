@@ -66,6 +66,15 @@ pub struct BarongSettings {
     pub cors_origins: Vec<String>,
     /// Whether they may send cookies along (only for origins named explicitly).
     pub cors_allow_credentials: bool,
+    /// 32 bytes (base64) sealing API-key secrets and TOTP keys at rest; when unset, the
+    /// embedded store generates one into its database (local runs).
+    pub secret_encryption_key: Option<String>,
+    /// How far a signed request's nonce (ms) may be from now (`BARONG_APIKEY_NONCE_LIFETIME`).
+    pub apikey_nonce_lifetime: Duration,
+    /// Titles allowed in `data_storage` (`user_storage_titles`; none by default, as Barong).
+    pub storage_titles: Vec<String>,
+    /// The issuer shown in authenticator apps (`BARONG_APP_NAME`).
+    pub app_name: String,
 }
 
 impl Default for BarongSettings {
@@ -95,6 +104,10 @@ impl Default for BarongSettings {
             auth0_jwks_url: None,
             cors_origins: vec!["*".to_owned()],
             cors_allow_credentials: false,
+            secret_encryption_key: None,
+            apikey_nonce_lifetime: Duration::milliseconds(5000),
+            storage_titles: Vec::new(),
+            app_name: "Barong".to_owned(),
         }
     }
 }
@@ -334,6 +347,19 @@ fn read_barong(
     text("GATEHOUSE_AUTH0_DOMAIN", &mut b.auth0_domain);
     text("GATEHOUSE_AUTH0_CLIENT_ID", &mut b.auth0_client_id);
     b.auth0_jwks_url = get("GATEHOUSE_AUTH0_JWKS_URL");
+    b.secret_encryption_key = get("GATEHOUSE_SECRET_ENCRYPTION_KEY");
+    if let Some(v) = get("GATEHOUSE_APIKEY_NONCE_LIFETIME_MS") {
+        b.apikey_nonce_lifetime =
+            Duration::milliseconds(positive("GATEHOUSE_APIKEY_NONCE_LIFETIME_MS", &v)?);
+    }
+    if let Some(v) = lookup("GATEHOUSE_STORAGE_TITLES") {
+        b.storage_titles = v
+            .split(',')
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+    }
+    text("GATEHOUSE_APP_NAME", &mut b.app_name);
     if let Some(v) = get("GATEHOUSE_CORS_ORIGINS") {
         b.cors_origins = v.split(',').map(|o| o.trim().to_owned()).collect();
     }

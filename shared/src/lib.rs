@@ -15,10 +15,12 @@ pub mod model;
 pub mod outbound;
 pub mod password;
 pub mod rbac;
+pub mod seal;
 pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod token;
+pub mod totp;
 pub mod wire;
 
 pub use error::Error;

@@ -6,6 +6,7 @@ use crate::config::{MailerKind, Settings, StoreKind};
 use crate::jwt::{Auth0Verifier, SigningKey};
 use crate::mail::{MailError, Mailer, Message, OutboxMailer, SesMailer};
 use crate::password::PasswordHasher;
+use crate::seal::SealingKey;
 use crate::store::{DynamoStore, Store, StoreError};
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub auth0: Arc<std::sync::OnceLock<Auth0Verifier>>,
     /// The Barong restrictions this process last read.
     pub restrictions: Arc<RestrictionCache>,
+    /// Loaded on first use, like the JWT key.
+    pub sealing_key: Arc<tokio::sync::OnceCell<Arc<SealingKey>>>,
 }
 
 /// The mailer of a group that sends no mail: a send is a programming error, reported as one.
@@ -52,6 +55,7 @@ impl AppState {
             barong_jwt_key: Arc::default(),
             auth0: Arc::default(),
             restrictions: Arc::default(),
+            sealing_key: Arc::default(),
         }
     }
 
@@ -79,6 +83,36 @@ impl AppState {
                 };
                 key.map(Arc::new)
                     .map_err(|e| crate::Error::Internal(format!("JWT signing key: {e}")))
+            })
+            .await
+            .cloned()
+    }
+
+    /// The key sealing API-key secrets and TOTP keys: the configured one; else, on the embedded
+    /// store only, one generated once into the database. In AWS it is configuration
+    /// (`GATEHOUSE_SECRET_ENCRYPTION_KEY`): a key kept in the table would protect nothing.
+    pub async fn sealing_key(&self) -> Result<Arc<SealingKey>, crate::Error> {
+        self.sealing_key
+            .get_or_try_init(|| async {
+                let key = match &self.settings.barong.secret_encryption_key {
+                    Some(text) => SealingKey::from_base64(text),
+                    None if self.settings.store == StoreKind::Embedded => {
+                        let candidate = SealingKey::random_key_bytes()
+                            .map_err(|e| crate::Error::Internal(e.to_string()))?;
+                        let bytes = self
+                            .store
+                            .get_or_create_secret("secret-encryption-key", &candidate)
+                            .await?;
+                        SealingKey::from_bytes(&bytes)
+                    }
+                    None => {
+                        return Err(crate::Error::Internal(
+                            "GATEHOUSE_SECRET_ENCRYPTION_KEY is not set".to_owned(),
+                        ));
+                    }
+                };
+                key.map(Arc::new)
+                    .map_err(|e| crate::Error::Internal(format!("secret encryption key: {e}")))
             })
             .await
             .cloned()

@@ -12,6 +12,8 @@ pub const UA: &str = "gatehouse-tests/1.0";
 
 /// The RSA key (PKCS#1) that signs the Barong surface's JWTs in tests.
 pub const JWT_KEY_PEM: &str = include_str!("../fixtures/barong-jwt-test-key.pem");
+/// Seals API-key secrets and TOTP keys in tests (32 bytes, base64).
+pub const SECRET_ENCRYPTION_KEY: &str = "R2F0ZWhvdXNlIHRlc3Qgc2VhbGluZyBrZXkgMzJCISE=";
 /// The fake Auth0 tenant's key (PKCS#8).
 pub const AUTH0_KEY_PEM: &str = include_str!("../fixtures/auth0-test-key.pem");
 
@@ -135,4 +137,109 @@ pub fn errors(r: &Reply) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The base32 secret of an `otpauth://` URL.
+pub fn otp_secret(url: &str) -> String {
+    url.split(['?', '&'])
+        .find_map(|p| p.strip_prefix("secret="))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// RFC 6238 (SHA1, 6 digits, 30 s) computed here, independently of Gatehouse's own TOTP code.
+pub fn totp(base32_secret: &str, unix_seconds: i64) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut bits, mut acc, mut key) = (0u32, 0u64, Vec::new());
+    for c in base32_secret.trim_end_matches('=').bytes() {
+        let v = ALPHABET.iter().position(|a| *a == c).unwrap() as u64;
+        acc = (acc << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            key.push((acc >> bits) as u8);
+        }
+    }
+    let step = (unix_seconds / 30) as u64;
+    let tag = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, &key),
+        &step.to_be_bytes(),
+    );
+    let h = tag.as_ref();
+    let o = usize::from(h[19] & 15);
+    let n = u32::from_be_bytes([h[o] & 0x7f, h[o + 1], h[o + 2], h[o + 3]]);
+    format!("{:06}", n % 1_000_000)
+}
+
+/// Barong's request signature, computed here.
+pub fn sign(secret: &str, nonce: &str, kid: &str) -> String {
+    let tag = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes()),
+        format!("{nonce}{kid}").as_bytes(),
+    );
+    tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A code for the next 30-second step of the test clock (each code is accepted once).
+pub fn next_code(s: &TestServer, secret: &str) -> String {
+    s.clock.advance(chrono::Duration::seconds(30));
+    totp(secret, gatehouse::clock::Clock::now(&*s.clock).timestamp())
+}
+
+/// Turns 2FA on for the signed-in client; returns the base32 secret.
+pub async fn enable_2fa(s: &TestServer, c: &mut Client) -> String {
+    let r = c.post(s, "/resource/otp/generate_qrcode", &[]).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let secret = otp_secret(r.json["data"]["url"].as_str().unwrap());
+    let code = next_code(s, &secret);
+    let r = c.post(s, "/resource/otp/enable", &[("code", &code)]).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    secret
+}
+
+/// An API key of the client (2FA on): `(kid, secret)`.
+pub async fn create_api_key(s: &TestServer, c: &mut Client, otp: &str) -> (String, String) {
+    let code = next_code(s, otp);
+    let r = c
+        .post(
+            s,
+            "/resource/api_keys",
+            &[
+                ("algorithm", "HS256"),
+                ("scope", "trade"),
+                ("totp_code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    (
+        r.json["kid"].as_str().unwrap().to_owned(),
+        r.json["secret"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A request signed with an API key (nonce: the test clock's milliseconds unless given).
+pub async fn signed(
+    s: &TestServer,
+    method: Method,
+    path: &str,
+    kid: &str,
+    secret: &str,
+    nonce: Option<&str>,
+) -> Reply {
+    let now = gatehouse::clock::Clock::now(&*s.clock)
+        .timestamp_millis()
+        .to_string();
+    let nonce = nonce.unwrap_or(&now);
+    let r = s
+        .http
+        .request(method, s.url(&format!("{PREFIX}{path}")))
+        .header("user-agent", UA)
+        .header("x-auth-apikey", kid)
+        .header("x-auth-nonce", nonce)
+        .header("x-auth-signature", sign(secret, nonce, kid))
+        .send()
+        .await
+        .unwrap();
+    Reply::from(r).await
 }

@@ -47,6 +47,8 @@ pub fn test_settings() -> Settings {
     s.base_url = Some("https://gatehouse.test".to_owned());
     // A fixed key: generating RSA keys per test would dominate the run.
     s.barong.jwt_private_key = Some(barong::JWT_KEY_PEM.to_owned());
+    // As in AWS, where the key is configuration (the embedded store would make one itself).
+    s.barong.secret_encryption_key = Some(barong::SECRET_ENCRYPTION_KEY.to_owned());
     // Barong's own specs assume this off unless a test says otherwise.
     s.barong.first_registration_superadmin = false;
     s

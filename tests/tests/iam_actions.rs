@@ -337,6 +337,18 @@ async fn form(
     cookie: Option<&str>,
     fields: &[(&str, &str)],
 ) -> (Value, Option<String>) {
+    form_with(router, method, path, cookie, &[], fields).await
+}
+
+/// [`form`] with extra headers (a CSRF token, API-key signatures).
+async fn form_with(
+    router: &axum::Router,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    headers: &[(&str, &str)],
+    fields: &[(&str, &str)],
+) -> (Value, Option<String>) {
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
@@ -347,6 +359,9 @@ async fn form(
         .header("user-agent", "iam-test");
     if let Some(cookie) = cookie {
         request = request.header("cookie", format!("_barong_session={cookie}"));
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
     }
     let response = router
         .clone()
@@ -412,15 +427,7 @@ async fn identity_calls_only_what_its_policy_allows() {
         &account,
     )
     .await;
-    let cookie = cookie.expect("a session cookie");
-    form(
-        &identity,
-        get.clone(),
-        "/api/v2/auth/resource/users/me",
-        Some(&cookie),
-        &[],
-    )
-    .await;
+    cookie.expect("a session cookie");
     let confirmation = mailed_token(moto, &email, "confirmation_token=").await;
     form(
         &identity,
@@ -487,4 +494,165 @@ async fn identity_calls_only_what_its_policy_allows() {
     )
     .await;
     assert_allowed("IdentityFunction", &calls);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resource_calls_only_what_its_policy_allows() {
+    use gatehouse::clock::Clock as _;
+    use gatehouse_tests::barong::{otp_secret, sign, totp};
+    let moto = Moto::get().await;
+    let table = moto.create_table_from_template().await;
+    // Identity (not checked here) registers and confirms the account.
+    let identity = gatehouse_identity::router(state(moto, &table, Recorder::default()).await);
+    let calls = Recorder::default();
+    let mut resource_state = state(moto, &table, calls.clone()).await;
+    // Codes are good once per 30-second step: this flow's clock moves on between them.
+    let clock = Arc::new(gatehouse::clock::ManualClock::new(chrono::Utc::now()));
+    resource_state.clock = clock.clone();
+    let mut settings = (*resource_state.settings).clone();
+    settings.barong.storage_titles = vec!["personal".into()];
+    resource_state.settings = Arc::new(settings);
+    let resource = gatehouse_resource::router(resource_state);
+    let (get, post, put, patch, delete) = (
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    );
+    let email = unique_email("iam-resource");
+    let password = "Iequ4geiEWQw";
+    let account = [("email", email.as_str()), ("password", password)];
+    let (body, cookie) = form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users",
+        None,
+        &account,
+    )
+    .await;
+    let (cookie, csrf) = (
+        cookie.expect("a cookie"),
+        body["csrf_token"].as_str().unwrap().to_owned(),
+    );
+    let confirmation = mailed_token(moto, &email, "confirmation_token=").await;
+    form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users/email/confirm_code",
+        None,
+        &[("token", &confirmation)],
+    )
+    .await;
+
+    let me = "/api/v2/auth/resource/users/me";
+    let csrf_header = [("x-csrf-token", csrf.as_str())];
+    let send = |method: Method, path: &'static str, fields: Vec<(&'static str, String)>| {
+        let (resource, cookie, csrf) = (&resource, &cookie, &csrf_header);
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            form_with(resource, method, path, Some(cookie), csrf, &fields)
+                .await
+                .0
+        }
+    };
+    let code = |secret: &str| {
+        clock.advance(chrono::Duration::seconds(30));
+        totp(secret, clock.now().timestamp())
+    };
+    send(get.clone(), me, vec![]).await;
+    send(put.clone(), me, vec![("data", "{}".into())]).await;
+    let qr = send(
+        post.clone(),
+        "/api/v2/auth/resource/otp/generate_qrcode",
+        vec![],
+    )
+    .await;
+    let secret = otp_secret(qr["data"]["url"].as_str().unwrap());
+    send(
+        post.clone(),
+        "/api/v2/auth/resource/otp/enable",
+        vec![("code", code(&secret))],
+    )
+    .await;
+    let key = send(
+        post.clone(),
+        "/api/v2/auth/resource/api_keys",
+        vec![("algorithm", "HS256".into()), ("totp_code", code(&secret))],
+    )
+    .await;
+    let (kid, key_secret) = (
+        key["kid"].as_str().unwrap().to_owned(),
+        key["secret"].as_str().unwrap().to_owned(),
+    );
+    send(get.clone(), "/api/v2/auth/resource/api_keys", vec![]).await;
+    let nonce = clock.now().timestamp_millis().to_string();
+    let signature = sign(&key_secret, &nonce, &kid);
+    form_with(
+        &resource,
+        get.clone(),
+        me,
+        None,
+        &[
+            ("x-auth-apikey", &kid),
+            ("x-auth-nonce", &nonce),
+            ("x-auth-signature", &signature),
+        ],
+        &[],
+    )
+    .await;
+    send(
+        get.clone(),
+        "/api/v2/auth/resource/users/activity/all",
+        vec![],
+    )
+    .await;
+    send(
+        post.clone(),
+        "/api/v2/auth/resource/data_storage",
+        vec![("title", "personal".into()), ("data", "{}".into())],
+    )
+    .await;
+    send(
+        post.clone(),
+        "/api/v2/auth/resource/labels",
+        vec![("key", "color".into()), ("value", "blue".into())],
+    )
+    .await;
+    send(
+        patch.clone(),
+        "/api/v2/auth/resource/labels/color",
+        vec![("value", "green".into())],
+    )
+    .await;
+    send(delete.clone(), "/api/v2/auth/resource/labels/color", vec![]).await;
+    send(
+        get.clone(),
+        "/api/v2/auth/resource/service_accounts",
+        vec![],
+    )
+    .await;
+    send(
+        put.clone(),
+        "/api/v2/auth/resource/users/password",
+        vec![
+            ("old_password", password.into()),
+            ("new_password", "Xwqe213PZCXwe".into()),
+            ("confirm_password", "Xwqe213PZCXwe".into()),
+        ],
+    )
+    .await;
+    send(
+        post.clone(),
+        "/api/v2/auth/resource/otp/disable",
+        vec![("code", code(&secret))],
+    )
+    .await;
+    send(
+        delete.clone(),
+        me,
+        vec![("password", "Xwqe213PZCXwe".into())],
+    )
+    .await;
+    assert_allowed("ResourceFunction", &calls);
 }

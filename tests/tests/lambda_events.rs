@@ -119,7 +119,7 @@ async fn every_identity_event_reaches_its_handler() {
     let s = TestServer::start(Backend::Embedded).await;
     let events = events("identity");
     assert!(
-        events.len() >= 20,
+        events.len() >= 19,
         "one event per endpoint, saw {}",
         events.len()
     );
@@ -137,11 +137,66 @@ async fn every_identity_event_reaches_its_handler() {
             "09-session-create.json" => 200,
             // No cookie in the event.
             "10-session-delete.json" => 404,
-            "17-resource-users-me.json" => 401,
             // Admin routes need a superadmin's cookie session.
             n if n.contains("-admin-") => 401,
             "11-session-auth0.json" | "13-email-confirm-code.json" => 422,
             "15-password-confirm-code.json" | "16-users-access.json" => 422,
+            _ => 200,
+        };
+        assert_eq!(status, expected, "{name}: {body}");
+    }
+}
+
+/// Every resource event through the resource Lambda's router, each for a newly registered,
+/// confirmed user whose session cookie and CSRF token are put into the event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_resource_event_reaches_its_handler() {
+    use gatehouse_tests::barong::{GOOD, UA, register, token_in_mail};
+    let s = TestServer::start(Backend::Embedded).await;
+    let events = events("resource");
+    assert!(
+        events.len() >= 26,
+        "one event per endpoint, saw {}",
+        events.len()
+    );
+    for (name, text) in events {
+        let email = gatehouse_tests::unique_email("events");
+        let (mut c, r) = register(&s, &email, GOOD).await;
+        assert_eq!(r.status, 201);
+        let token = token_in_mail(&s, &email, "confirmation_token=")
+            .await
+            .unwrap();
+        let r = c
+            .post(
+                &s,
+                "/identity/users/email/confirm_code",
+                &[("token", &token)],
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let mut event: serde_json::Value = serde_json::from_str(&text).unwrap();
+        event["headers"]["cookie"] = format!("_barong_session={}", c.cookie.unwrap()).into();
+        event["headers"]["x-csrf-token"] = c.csrf.unwrap().into();
+        event["headers"]["user-agent"] = UA.into();
+        event["requestContext"]["http"]["userAgent"] = UA.into();
+        event["requestContext"]["http"]["sourceIp"] = "127.0.0.1".into();
+        let (status, body) = send(
+            gatehouse_resource::router(s.state.clone()),
+            lambda_request(&event.to_string()),
+        )
+        .await;
+        assert_ne!(body, "{\"error\":\"Route is not found\"}", "{name}");
+        let expected = match &name[3..] {
+            "user-password.json" | "otp-generate-qrcode.json" | "labels-create.json" => 201,
+            // Wrong codes, and the default of no storage titles.
+            "otp-enable.json" | "data-storage.json" => 422,
+            // 2FA is off.
+            "otp-disable.json" | "otp-verify.json" | "api-keys-create.json" => 400,
+            "api-key-update.json" | "api-key-delete.json" => 400,
+            // No such service account, label or key.
+            n if n.starts_with("service-account-key") || n.starts_with("label-") => 404,
+            // A member is no superadmin.
+            n if n.starts_with("admin-") => 401,
             _ => 200,
         };
         assert_eq!(status, expected, "{name}: {body}");

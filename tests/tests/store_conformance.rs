@@ -596,6 +596,303 @@ async fn restrictions(b: Backend) {
     assert_eq!(all, vec![other, r]);
 }
 
+fn barong_key(user_id: uuid::Uuid, kid: &str) -> gatehouse::model::BarongApiKey {
+    let now = gatehouse::auth::session::truncate(Utc::now());
+    gatehouse::model::BarongApiKey {
+        kid: kid.to_owned(),
+        user_id,
+        service_account_uid: None,
+        algorithm: "HS256".to_owned(),
+        scope: vec!["trade".to_owned()],
+        state: "active".to_owned(),
+        generation: 0,
+        sealed_secret: "sealed".to_owned(),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn kid() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..16].to_owned()
+}
+
+async fn kids_of(s: &dyn Store, user_id: uuid::Uuid) -> Vec<String> {
+    let mut kids: Vec<String> = s
+        .barong_api_keys_of_user(user_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.kid)
+        .collect();
+    kids.sort();
+    kids
+}
+
+async fn barong_api_keys(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&unique_email("bk"), &unique_username("bk"));
+    s.create_user(&u).await.unwrap();
+    let k = barong_key(u.id, &kid());
+    s.insert_barong_api_key(&k).await.unwrap();
+    let (read, owner) = s.barong_api_key_with_user(&k.kid).await.unwrap().unwrap();
+    assert_eq!(read, k);
+    assert_eq!(owner.unwrap().id, u.id);
+    // A kid is unique, whoever asks for it; the first key is left as it was.
+    let other = user(&unique_email("bk2"), &unique_username("bk2"));
+    s.create_user(&other).await.unwrap();
+    let mut twin = barong_key(other.id, &k.kid);
+    twin.state = "disabled".to_owned();
+    assert!(matches!(
+        s.insert_barong_api_key(&twin).await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(
+        s.barong_api_key_with_user(&k.kid).await.unwrap().unwrap().0,
+        k
+    );
+    assert!(kids_of(&*s, other.id).await.is_empty());
+
+    let mut changed = k.clone();
+    changed.state = "inactive".to_owned();
+    changed.scope = vec!["read".to_owned(), "write".to_owned()];
+    changed.generation = 3;
+    changed.updated_at += Duration::seconds(5);
+    s.update_barong_api_key(&changed).await.unwrap();
+    assert_eq!(
+        s.barong_api_key_with_user(&k.kid).await.unwrap().unwrap().0,
+        changed
+    );
+
+    s.delete_barong_api_key(&k.kid).await.unwrap();
+    assert!(s.barong_api_key_with_user(&k.kid).await.unwrap().is_none());
+    assert!(kids_of(&*s, u.id).await.is_empty());
+    // Gone: an update does not bring it back, and deleting again is nothing.
+    assert!(matches!(
+        s.update_barong_api_key(&changed).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(s.barong_api_key_with_user(&k.kid).await.unwrap().is_none());
+    s.delete_barong_api_key(&k.kid).await.unwrap();
+    // Its kid is free again.
+    s.insert_barong_api_key(&k).await.unwrap();
+    assert!(matches!(
+        s.update_barong_api_key(&barong_key(u.id, &kid())).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(s.barong_api_key_with_user(&kid()).await.unwrap().is_none());
+}
+
+/// A key whose user does not exist is read without one.
+async fn barong_api_key_without_its_user(b: Backend) {
+    let (s, _d) = store(b).await;
+    let k = barong_key(uuid::Uuid::new_v4(), &kid());
+    s.insert_barong_api_key(&k).await.unwrap();
+    let (read, owner) = s.barong_api_key_with_user(&k.kid).await.unwrap().unwrap();
+    assert_eq!(read, k);
+    assert!(owner.is_none());
+}
+
+/// Each user lists its own keys and its service accounts' (held under the owner), no one else's.
+async fn barong_api_keys_are_listed_per_user(b: Backend) {
+    let (s, _d) = store(b).await;
+    let a = user(&unique_email("la"), &unique_username("la"));
+    let c = user(&unique_email("lc"), &unique_username("lc"));
+    s.create_user(&a).await.unwrap();
+    s.create_user(&c).await.unwrap();
+    let mut of_a = vec![kid(), kid(), kid()];
+    let of_c = vec![kid()];
+    for (i, k) in of_a.iter().enumerate() {
+        let mut key = barong_key(a.id, k);
+        if i == 2 {
+            key.service_account_uid = Some("SI0123456789".to_owned());
+        }
+        s.insert_barong_api_key(&key).await.unwrap();
+    }
+    s.insert_barong_api_key(&barong_key(c.id, &of_c[0]))
+        .await
+        .unwrap();
+    of_a.sort();
+    assert_eq!(kids_of(&*s, a.id).await, of_a);
+    assert_eq!(kids_of(&*s, c.id).await, of_c);
+    assert!(kids_of(&*s, uuid::Uuid::new_v4()).await.is_empty());
+    let held = s
+        .barong_api_keys_of_user(a.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.service_account_uid.is_some())
+        .count();
+    assert_eq!(
+        held, 1,
+        "the service account's key is listed under its owner"
+    );
+    // An update keeps the key listed once; a deletion takes it out of its user's list only.
+    let mut updated = barong_key(a.id, &of_a[0]);
+    updated.state = "disabled".to_owned();
+    s.update_barong_api_key(&updated).await.unwrap();
+    assert_eq!(kids_of(&*s, a.id).await, of_a);
+    s.delete_barong_api_key(&of_a[1]).await.unwrap();
+    of_a.remove(1);
+    assert_eq!(kids_of(&*s, a.id).await, of_a);
+    assert_eq!(kids_of(&*s, c.id).await, of_c);
+}
+
+fn activity(user_id: Option<uuid::Uuid>, seq: i64, action: &str) -> gatehouse::model::Activity {
+    gatehouse::model::Activity {
+        id: uuid::Uuid::new_v4(),
+        seq,
+        user_id,
+        surface: "barong".to_owned(),
+        user_ip: "203.0.113.9".to_owned(),
+        user_agent: "ua".to_owned(),
+        topic: "session".to_owned(),
+        action: action.to_owned(),
+        result: "succeed".to_owned(),
+        data: None,
+        audit_action: "login".to_owned(),
+        resource_type: "api_key".to_owned(),
+        resource_id: None,
+        resource_target: String::new(),
+        status_code: 201,
+        created_at: gatehouse::auth::session::truncate(Utc::now()),
+    }
+}
+
+/// Newest first: by `seq`, and among equal `seq` by `id`, both descending.
+fn newest_first(
+    mut activities: Vec<gatehouse::model::Activity>,
+) -> Vec<gatehouse::model::Activity> {
+    activities.sort_by_key(|x| std::cmp::Reverse((x.seq, x.id)));
+    activities
+}
+
+async fn activities_of_a_user_newest_first(b: Backend) {
+    let (s, _d) = store(b).await;
+    let (a, c) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let base = 1_700_000_000_000_000;
+    let mut of_a = Vec::new();
+    // Recorded out of order, with ties on `seq`, and `seq` far apart (zero padding, sign).
+    for seq in [
+        base + 5,
+        base,
+        base + 5,
+        base + 5,
+        base - 999_999,
+        9,
+        -1,
+        i64::MAX,
+        i64::MIN,
+    ] {
+        let x = activity(Some(a), seq, "login");
+        s.record_activity(&x).await.unwrap();
+        of_a.push(x);
+    }
+    let of_c = activity(Some(c), base + 7, "logout");
+    s.record_activity(&of_c).await.unwrap();
+    s.record_activity(&activity(None, base + 6, "login"))
+        .await
+        .unwrap();
+    let of_a = newest_first(of_a);
+    assert_eq!(s.activities_of_user(a).await.unwrap(), of_a);
+    assert_eq!(s.activities_of_user(c).await.unwrap(), vec![of_c]);
+    assert!(
+        s.activities_of_user(uuid::Uuid::new_v4())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The same activity recorded again is still one.
+    s.record_activity(&of_a[0]).await.unwrap();
+    assert_eq!(s.activities_of_user(a).await.unwrap(), of_a);
+}
+
+/// Everyone's newest activities, users' and those of no user alike, at most `limit`.
+async fn recent_activities_of_everyone(b: Backend) {
+    let (s, _d) = store(b).await;
+    assert!(s.recent_activities(10).await.unwrap().is_empty());
+    let (a, c) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let base = 1_700_000_000_000_000;
+    let mut all = Vec::new();
+    for i in 0..12 {
+        let who = match i % 3 {
+            0 => Some(a),
+            1 => Some(c),
+            _ => None,
+        };
+        // Pairs share a `seq`, so ties are ordered by id here too.
+        let x = activity(who, base + i / 2, "login");
+        s.record_activity(&x).await.unwrap();
+        all.push(x);
+    }
+    let all = newest_first(all);
+    assert_eq!(s.recent_activities(5).await.unwrap(), all[..5]);
+    assert_eq!(s.recent_activities(12).await.unwrap(), all);
+    assert_eq!(s.recent_activities(100).await.unwrap(), all);
+    assert!(s.recent_activities(0).await.unwrap().is_empty());
+    // Activities of no user are listed only here.
+    let nobody: Vec<_> = all.iter().filter(|x| x.user_id.is_none()).collect();
+    assert_eq!(nobody.len(), 4);
+    let listed =
+        s.activities_of_user(a).await.unwrap().len() + s.activities_of_user(c).await.unwrap().len();
+    assert_eq!(listed, 8);
+}
+
+/// Listings longer than one DynamoDB page (1 MB) are read page after page.
+async fn activity_listings_span_pages(b: Backend) {
+    let (s, _d) = store(b).await;
+    let a = uuid::Uuid::new_v4();
+    let mut all = Vec::new();
+    for i in 0..8 {
+        let mut x = activity(Some(a), 1_700_000_000_000_000 + i, "login");
+        x.data = Some(format!("{{\"pad\":\"{}\"}}", "x".repeat(200_000)));
+        s.record_activity(&x).await.unwrap();
+        all.push(x);
+    }
+    let all = newest_first(all);
+    assert_eq!(s.activities_of_user(a).await.unwrap(), all);
+    assert_eq!(s.recent_activities(8).await.unwrap(), all);
+    assert_eq!(s.recent_activities(7).await.unwrap(), all[..7]);
+}
+
+async fn hostile_kids_and_activity_text_are_just_data(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&unique_email("hk"), &unique_username("hk"));
+    s.create_user(&u).await.unwrap();
+    let kids = [
+        "a\u{0}b",
+        "ab",
+        "ab#c",
+        "x#USERBAPIKEYS#y",
+        "\"; DROP TABLE items; --",
+        "'$'",
+        "ü例え",
+    ];
+    for k in kids {
+        s.insert_barong_api_key(&barong_key(u.id, k)).await.unwrap();
+    }
+    for k in kids {
+        let (read, owner) = s.barong_api_key_with_user(k).await.unwrap().unwrap();
+        assert_eq!(read.kid, k, "{k:?}");
+        assert_eq!(owner.unwrap().id, u.id);
+    }
+    let mut expected: Vec<String> = kids.iter().map(|k| (*k).to_owned()).collect();
+    expected.sort();
+    assert_eq!(kids_of(&*s, u.id).await, expected);
+    assert!(s.barong_api_key_with_user("a").await.unwrap().is_none());
+    // Deleting one kid leaves those it is a prefix of.
+    s.delete_barong_api_key("ab").await.unwrap();
+    expected.retain(|k| k != "ab");
+    assert_eq!(kids_of(&*s, u.id).await, expected);
+
+    let mut x = activity(Some(u.id), 1, "en\u{0}able \"2FA\" #1");
+    x.topic = "ACTIVITIES#x".to_owned();
+    x.data = Some("{\"note\":\"'; DROP TABLE items; --\\u0000\"}".to_owned());
+    x.resource_target = "\u{0}#'\"".to_owned();
+    s.record_activity(&x).await.unwrap();
+    assert_eq!(s.activities_of_user(u.id).await.unwrap(), vec![x.clone()]);
+    assert_eq!(s.recent_activities(1).await.unwrap(), vec![x]);
+}
+
 both_stores!(
     users_round_trip_and_lookups_ignore_case,
     email_and_username_are_unique,
@@ -614,4 +911,11 @@ both_stores!(
     users_by_uid_and_barong_fields,
     barong_sessions,
     restrictions,
+    barong_api_keys,
+    barong_api_key_without_its_user,
+    barong_api_keys_are_listed_per_user,
+    activities_of_a_user_newest_first,
+    recent_activities_of_everyone,
+    activity_listings_span_pages,
+    hostile_kids_and_activity_text_are_just_data,
 );

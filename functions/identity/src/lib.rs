@@ -1,11 +1,10 @@
 //! The `identity` endpoint group (Barong surface, under `/api/v2/auth`): registration, email
-//! confirmation, password reset and strength, cookie sessions, auth0, the JWKS, and
-//! `GET /resource/users/me` so a session can be observed.
+//! confirmation, password reset and strength, cookie sessions, auth0, the JWKS, and the admin
+//! API for restrictions.
 
 mod handlers;
 mod params;
 mod rate_limit;
-mod restriction_gate;
 mod session_response;
 
 use axum::Router;
@@ -13,6 +12,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use gatehouse::AppState;
 use gatehouse::http::access_log::access_log;
+use gatehouse::http::barong_restrictions;
 use gatehouse::http::cors::cors;
 use gatehouse::wire::barong::error::RouteNotFound;
 
@@ -58,7 +58,6 @@ pub fn routes(state: AppState) -> Router {
             "/api/v2/auth/identity/sessions/auth0",
             post(sessions::auth0),
         )
-        .route("/api/v2/auth/resource/users/me", get(me::show))
         .route(
             "/api/v2/auth/admin/restrictions",
             get(admin::list).post(admin::create),
@@ -68,7 +67,10 @@ pub fn routes(state: AppState) -> Router {
             post(admin::whitelink),
         )
         // Barong checks restrictions on every path but the one that lifts them.
-        .route_layer(from_fn_with_state(state.clone(), restriction_gate::check))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            barong_restrictions::check,
+        ))
         .route("/api/v2/auth/identity/users/access", post(access::access))
         // Counted first: a restricted request counts too.
         .route_layer(from_fn_with_state(state.clone(), rate_limit::limit))

@@ -2,7 +2,10 @@
 //! surface's rules, credentials, cookies, the client's address, rate limits.
 
 pub mod access_log;
+pub mod barong_auth;
+pub mod barong_pagination;
 pub mod barong_params;
+pub mod barong_restrictions;
 pub mod barong_validation;
 pub mod body;
 pub mod client_ip;

@@ -114,6 +114,16 @@ impl User {
             .count() as u32;
     }
 
+    /// A service account's state: its own while the owner is active, else the owner's
+    /// (Barong copies the owner's state onto its service accounts).
+    pub fn service_account_state<'a>(&'a self, account: &'a super::ServiceAccount) -> &'a str {
+        if self.barong_state == BarongState::Active && !self.deleted {
+            &account.state
+        } else {
+            self.barong_state.as_str()
+        }
+    }
+
     /// Sets Barong's state and the Coder status that goes with it. Taking access away ends
     /// every session on both surfaces.
     pub fn set_barong_state(&mut self, state: BarongState) {
@@ -125,6 +135,10 @@ impl User {
             s => s,
         };
         let was_allowed = self.barong_may_sign_in();
+        if self.barong_state == BarongState::Active && state != BarongState::Active {
+            // Barong's `disable_api_keys`: leaving `active` deactivates every API key.
+            self.api_key_generation += 1;
+        }
         self.barong_state = state;
         match state {
             BarongState::Banned | BarongState::Locked | BarongState::Deleted => {
@@ -149,6 +163,9 @@ impl User {
         if status == UserStatus::Suspended {
             if self.status != UserStatus::Suspended {
                 self.session_generation += 1;
+            }
+            if self.barong_state == BarongState::Active {
+                self.api_key_generation += 1;
             }
             self.status = status;
             if matches!(

@@ -71,3 +71,36 @@ pub fn restriction(category: &str, scope: &str, value: &str) -> String {
 
 /// Index partition listing every restriction (`gsi1` in DynamoDB).
 pub const ALL_RESTRICTIONS: &str = "RESTRICTIONS";
+
+/// A Barong API key, by its kid.
+pub fn barong_api_key(kid: &str) -> String {
+    format!("BAPIKEY#{kid}")
+}
+
+/// Index partition listing the Barong API keys a user holds, its service accounts' included
+/// (`gsi1` in DynamoDB).
+pub fn barong_api_keys_of_user(user_id: Uuid) -> String {
+    format!("USERBAPIKEYS#{user_id}")
+}
+
+/// Partition of a user's activities, sorted by [`activity_order`] (in DynamoDB the table's own
+/// `pk`/`sk`, so listing them is a query, not a scan).
+pub fn activities_of_user(user_id: Uuid) -> String {
+    format!("USERACTIVITIES#{user_id}")
+}
+
+/// Index partition listing every activity, with or without a user, sorted by [`activity_order`]
+/// (`gsi1` in DynamoDB).
+pub const ALL_ACTIVITIES: &str = "ACTIVITIES";
+
+/// An activity's sort key: `seq` shifted to unsigned and zero-padded to 20 digits, then the id,
+/// so that string order is order by `seq`, then `id` (hyphenated lower-case hex sorts as the
+/// bytes do), negative `seq` included.
+pub fn activity_order(seq: i64, id: Uuid) -> String {
+    format!("{:020}#{id}", i128::from(seq) - i128::from(i64::MIN))
+}
+
+/// An activity without a user: an item of its own, listed only in [`ALL_ACTIVITIES`].
+pub fn activity(id: Uuid) -> String {
+    format!("ACTIVITY#{id}")
+}

@@ -15,7 +15,9 @@ pub use dynamo::DynamoStore;
 #[cfg(feature = "embedded")]
 pub use embedded::EmbeddedStore;
 
-use crate::model::{ApiKey, BarongSession, Organization, Restriction, User};
+use crate::model::{
+    Activity, ApiKey, BarongApiKey, BarongSession, Organization, Restriction, User,
+};
 use crate::token::SecretHash;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -133,6 +135,35 @@ pub trait RestrictionStore: Send + Sync {
     async fn restrictions(&self) -> StoreResult<Vec<Restriction>>;
 }
 
+/// Barong's API keys (held by users and their service accounts).
+#[async_trait]
+pub trait BarongApiKeyStore: Send + Sync {
+    /// Inserts a key; a kid already in use is a `Conflict`.
+    async fn insert_barong_api_key(&self, key: &BarongApiKey) -> StoreResult<()>;
+    /// Saves a key's changed fields (state, scope, generation); `Conflict` when it is gone.
+    async fn update_barong_api_key(&self, key: &BarongApiKey) -> StoreResult<()>;
+    /// Deletes a key (nothing when it is already gone).
+    async fn delete_barong_api_key(&self, kid: &str) -> StoreResult<()>;
+    /// A key and the user it belongs to (for a service account's key, the owner), read
+    /// together; the user is absent when the key names none.
+    async fn barong_api_key_with_user(
+        &self,
+        kid: &str,
+    ) -> StoreResult<Option<(BarongApiKey, Option<User>)>>;
+    /// Every key of the user and of its service accounts, in no particular order.
+    async fn barong_api_keys_of_user(&self, user_id: Uuid) -> StoreResult<Vec<BarongApiKey>>;
+}
+
+/// The activity log both surfaces read (Barong's activities, Coder's audit log).
+#[async_trait]
+pub trait ActivityStore: Send + Sync {
+    async fn record_activity(&self, activity: &Activity) -> StoreResult<()>;
+    /// A user's activities, newest first (by `seq`, then `id`).
+    async fn activities_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Activity>>;
+    /// Every activity, newest first, at most `limit` of them.
+    async fn recent_activities(&self, limit: usize) -> StoreResult<Vec<Activity>>;
+}
+
 #[async_trait]
 pub trait CounterStore: Send + Sync {
     /// Current value of a counter (0 when absent or expired).
@@ -162,6 +193,8 @@ pub trait Store:
     + SessionStore
     + BarongSessionStore
     + RestrictionStore
+    + BarongApiKeyStore
+    + ActivityStore
     + CounterStore
     + SecretStore
 {
@@ -173,6 +206,8 @@ impl<T> Store for T where
         + SessionStore
         + BarongSessionStore
         + RestrictionStore
+        + BarongApiKeyStore
+        + ActivityStore
         + CounterStore
         + SecretStore
 {

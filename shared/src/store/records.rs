@@ -2,8 +2,9 @@
 //! A record carries `v`; readers accept every version they know, writers write the newest.
 
 use crate::model::{
-    AllowListEntry, ApiKey, ApiKeyScope, BarongLabel, BarongSession, BarongState, LoginType,
-    OneTimePasscode, Organization, OrganizationMembership, PendingResetToken, User, UserStatus,
+    AllowListEntry, ApiKey, ApiKeyScope, BarongLabel, BarongSession, BarongState, DataStorage,
+    LoginType, OneTimePasscode, Organization, OrganizationMembership, PendingResetToken,
+    ServiceAccount, TotpKey, User, UserStatus,
 };
 use crate::store::StoreError;
 use crate::token::SecretHash;
@@ -57,6 +58,14 @@ pub struct UserRecord {
     pub referral_uid: Option<String>,
     #[serde(default)]
     pub reset_token: Option<PendingResetToken>,
+    #[serde(default)]
+    pub totp_key: Option<TotpKey>,
+    #[serde(default)]
+    pub data_storages: Vec<DataStorage>,
+    #[serde(default)]
+    pub service_accounts: Vec<ServiceAccount>,
+    #[serde(default)]
+    pub api_key_generation: u64,
 }
 
 impl From<&User> for UserRecord {
@@ -89,6 +98,10 @@ impl From<&User> for UserRecord {
             username_generated: u.username_generated,
             referral_uid: u.referral_uid.clone(),
             reset_token: u.password_reset_token.clone(),
+            totp_key: u.totp_key.clone(),
+            data_storages: u.data_storages.clone(),
+            service_accounts: u.service_accounts.clone(),
+            api_key_generation: u.api_key_generation,
         }
     }
 }
@@ -131,6 +144,10 @@ impl TryFrom<UserRecord> for User {
             username_generated: r.username_generated,
             referral_uid: r.referral_uid,
             password_reset_token: r.reset_token,
+            totp_key: r.totp_key,
+            data_storages: r.data_storages,
+            service_accounts: r.service_accounts,
+            api_key_generation: r.api_key_generation,
         })
     }
 }
@@ -353,6 +370,32 @@ impl TryFrom<RestrictionRecord> for crate::model::Restriction {
     type Error = StoreError;
 
     fn try_from(r: RestrictionRecord) -> Result<Self, StoreError> {
+        Ok(r.0)
+    }
+}
+
+/// A Barong API key is stored as its domain form: its secret is already sealed.
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BarongApiKeyRecord(pub crate::model::BarongApiKey);
+
+impl TryFrom<BarongApiKeyRecord> for crate::model::BarongApiKey {
+    type Error = StoreError;
+
+    fn try_from(r: BarongApiKeyRecord) -> Result<Self, StoreError> {
+        Ok(r.0)
+    }
+}
+
+/// An activity is stored as its domain form.
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ActivityRecord(pub crate::model::Activity);
+
+impl TryFrom<ActivityRecord> for crate::model::Activity {
+    type Error = StoreError;
+
+    fn try_from(r: ActivityRecord) -> Result<Self, StoreError> {
         Ok(r.0)
     }
 }

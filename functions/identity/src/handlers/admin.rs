@@ -2,18 +2,19 @@
 //! with a cookie session: list and create restrictions, and mint whitelink tokens.
 
 use crate::params::{Params, Spec, Text};
-use crate::session_response::{AdminAuth, internal};
+use crate::session_response::internal;
 use axum::extract::State;
 use axum::response::Response;
 use gatehouse::AppState;
 use gatehouse::auth::barong::restrictions::{self, AddError, NewRestriction};
+use gatehouse::http::barong_auth::BarongAdmin;
 use gatehouse::wire::barong::error::{BarongError, StatusBody, json_response};
 use http::StatusCode;
 use serde_json::json;
 
 pub async fn list(
     State(state): State<AppState>,
-    _admin: AdminAuth,
+    _admin: BarongAdmin,
 ) -> Result<Response, BarongError> {
     let mut all = state.store.restrictions().await.map_err(internal)?;
     all.sort_by_key(|r| r.created_at);
@@ -33,7 +34,7 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<AppState>,
-    _admin: AdminAuth,
+    _admin: BarongAdmin,
     params: Params,
 ) -> Result<Response, BarongError> {
     let params = params.check(
@@ -81,7 +82,7 @@ pub async fn create(
 
 pub async fn whitelink(
     State(state): State<AppState>,
-    _admin: AdminAuth,
+    _admin: BarongAdmin,
     params: Params,
 ) -> Result<Response, BarongError> {
     let params = params.check(

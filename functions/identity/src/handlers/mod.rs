@@ -5,7 +5,6 @@ pub mod admin;
 pub mod email_confirmation;
 pub mod general;
 pub mod mailed_link;
-pub mod me;
 pub mod password_reset;
 pub mod password_strength;
 pub mod registration;

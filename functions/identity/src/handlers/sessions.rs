@@ -48,6 +48,7 @@ pub async fn create(
                 BarongError::unauthorized("identity.session.missing_otp")
             }
             BarongLoginError::InvalidOtp => BarongError::forbidden("identity.session.invalid_otp"),
+            BarongLoginError::CodeUsed => BarongError::unprocessable(["totp.error"]),
             BarongLoginError::Internal(e) => internal(e),
         })?;
     open_session(&state, &client, &user, StatusCode::OK).await

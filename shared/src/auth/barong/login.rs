@@ -1,6 +1,7 @@
 //! `POST /identity/sessions`: Barong's sign-in, in Barong's check order (after the captcha):
 //! user, state, password, second factor.
 
+use super::two_factor::TwoFactorError;
 use crate::Error;
 use crate::model::{BarongState, User};
 use crate::state::AppState;
@@ -14,6 +15,8 @@ pub enum BarongLoginError {
     NotActive,
     MissingOtp,
     InvalidOtp,
+    /// A right code whose step was already used (Barong's 422 `totp.error`).
+    CodeUsed,
     Internal(Error),
 }
 
@@ -57,8 +60,12 @@ pub async fn sign_in(
         if code.is_empty() {
             return Err(BarongLoginError::MissingOtp);
         }
-        // TOTP secrets arrive with the resource group (2FA); until one exists no code is valid.
-        return Err(BarongLoginError::InvalidOtp);
+        return match super::two_factor::check(state, user, code).await {
+            Ok(user) => Ok(user),
+            Err(TwoFactorError::Reused) => Err(BarongLoginError::CodeUsed),
+            Err(TwoFactorError::Internal(e)) => Err(BarongLoginError::Internal(e)),
+            Err(_) => Err(BarongLoginError::InvalidOtp),
+        };
     }
     Ok(user)
 }

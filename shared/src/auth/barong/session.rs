@@ -61,6 +61,8 @@ pub enum CookieError {
     ClientSessionMismatch,
     /// The user may not sign in (`authz.user_not_active`).
     UserNotActive,
+    /// A mutating request's `X-CSRF-Token` is not the session's (`authz.csrf_token_mismatch`).
+    CsrfTokenMismatch,
     Internal(Error),
 }
 
@@ -83,15 +85,39 @@ pub async fn authenticate(
     ip: IpAddr,
     user_agent: &str,
 ) -> Result<CookieSession, CookieError> {
-    let cookie_value = cookie_value
-        .filter(|v| !v.is_empty())
-        .ok_or(CookieError::InvalidSession)?;
-    let id_hash = SecretHash::of(cookie_value);
-    let (mut session, user) = state
-        .store
-        .barong_session_with_user(&id_hash)
-        .await?
-        .ok_or(CookieError::InvalidSession)?;
+    authenticate_with_csrf(state, cookie_value, None, ip, user_agent).await
+}
+
+/// [`authenticate`] for a mutating request, which must carry the session's CSRF token
+/// (`Some(sent)`): Barong compares it with the stored session before validating the session,
+/// so a token for no session at all is a mismatch too.
+pub async fn authenticate_with_csrf(
+    state: &AppState,
+    cookie_value: Option<&str>,
+    csrf_token: Option<&str>,
+    ip: IpAddr,
+    user_agent: &str,
+) -> Result<CookieSession, CookieError> {
+    let stored = match cookie_value.filter(|v| !v.is_empty()) {
+        Some(value) => {
+            let id_hash = SecretHash::of(value);
+            state
+                .store
+                .barong_session_with_user(&id_hash)
+                .await?
+                .map(|found| (id_hash, found))
+        }
+        None => None,
+    };
+    if let Some(sent) = csrf_token {
+        let expected = stored.as_ref().map(|(_, (s, _))| s.csrf_token.as_bytes());
+        let equal =
+            expected.is_some_and(|e| bool::from(subtle::ConstantTimeEq::ct_eq(sent.as_bytes(), e)));
+        if !equal {
+            return Err(CookieError::CsrfTokenMismatch);
+        }
+    }
+    let (id_hash, (mut session, user)) = stored.ok_or(CookieError::InvalidSession)?;
     let now = state.clock.now();
     if session.user_agent != user_agent
         || now >= session.expires_at

@@ -5,8 +5,9 @@
 
 use super::records::{self, ApiKeyRecord, BarongSessionRecord, OrganizationRecord, UserRecord};
 use super::{
-    ApiKeyStore, BarongSessionStore, CounterStore, OrganizationStore, RestrictionStore,
-    SecretStore, SessionStore, StoreError, StoreResult, UserStore, keys,
+    ActivityStore, ApiKeyStore, BarongApiKeyStore, BarongSessionStore, CounterStore,
+    OrganizationStore, RestrictionStore, SecretStore, SessionStore, StoreError, StoreResult,
+    UserStore, keys,
 };
 use crate::model::{ApiKey, BarongSession, Organization, Restriction, User};
 use crate::token::SecretHash;
@@ -20,7 +21,9 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 // One module per capability; the helpers they share live here.
+mod activities;
 mod api_keys;
+mod barong_api_keys;
 mod barong_sessions;
 mod counters;
 mod organizations;

@@ -14,8 +14,9 @@ use super::records::{
     UserRecord,
 };
 use super::{
-    ApiKeyStore, BarongSessionStore, CounterStore, OrganizationStore, RestrictionStore,
-    SecretStore, SessionStore, StoreError, StoreResult, UserStore, keys,
+    ActivityStore, ApiKeyStore, BarongApiKeyStore, BarongSessionStore, CounterStore,
+    OrganizationStore, RestrictionStore, SecretStore, SessionStore, StoreError, StoreResult,
+    UserStore, keys,
 };
 use crate::model::{ApiKey, BarongSession, Organization, Restriction, User};
 use crate::token::SecretHash;
@@ -28,7 +29,9 @@ use std::time::Duration;
 use uuid::Uuid;
 
 // One module per capability; the helpers they share live here.
+mod activities;
 mod api_keys;
+mod barong_api_keys;
 mod barong_sessions;
 mod counters;
 mod organizations;

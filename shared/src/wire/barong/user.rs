@@ -45,10 +45,10 @@ pub struct UserWithFullInfo {
     pub csrf_token: Option<String>,
     pub username: Option<String>,
     pub labels: Vec<Label>,
-    /// Phones, profiles and data storages have no store yet: always empty lists.
+    /// Phones and profiles (KYC) are not kept: always empty lists.
     pub phones: Vec<serde_json::Value>,
     pub profiles: Vec<serde_json::Value>,
-    pub data_storages: Vec<serde_json::Value>,
+    pub data_storages: Vec<super::resource::DataStorageEntity>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -69,7 +69,7 @@ impl UserWithFullInfo {
             labels: user.labels.iter().map(Label::from).collect(),
             phones: Vec::new(),
             profiles: Vec::new(),
-            data_storages: Vec::new(),
+            data_storages: user.data_storages.iter().map(Into::into).collect(),
             created_at: iso_timestamp(&user.created_at),
             updated_at: iso_timestamp(&user.updated_at),
         }

@@ -1,14 +1,14 @@
-//! Barong's restrictions in front of the group's routes: a whitelisted address passes;
+//! Barong's restrictions in front of a group's routes (its authz checks them on every path): a whitelisted address passes;
 //! maintenance and blacklist refuse with the restriction's status; blocklogin refuses sign-in.
 
+use super::client_ip::client_ip;
+use crate::AppState;
+use crate::auth::barong::restrictions::{self, CheckError};
+use crate::wire::barong::error::BarongError;
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use gatehouse::AppState;
-use gatehouse::auth::barong::restrictions::{self, CheckError};
-use gatehouse::http::client_ip::client_ip;
-use gatehouse::wire::barong::error::BarongError;
-use http::StatusCode;
 
 pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
@@ -20,6 +20,6 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
             let status = StatusCode::from_u16(r.code).unwrap_or(StatusCode::FORBIDDEN);
             BarongError::new(status, r.key).into_response()
         }
-        Err(CheckError::Internal(e)) => crate::session_response::internal(e).into_response(),
+        Err(CheckError::Internal(e)) => BarongError::internal_logged(&e).into_response(),
     }
 }

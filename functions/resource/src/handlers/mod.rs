@@ -1,0 +1,9 @@
+//! One module per resource: decode, call one flow, encode.
+
+pub mod admin;
+pub mod api_keys;
+pub mod data_storage;
+pub mod labels;
+pub mod otp;
+pub mod service_accounts;
+pub mod users;
