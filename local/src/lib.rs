@@ -15,6 +15,7 @@ const BARONG_MOUNTS: &[&str] = &[
     "/api/v2/auth/identity",
     "/api/v2/auth/resource",
     "/api/v2/auth/admin",
+    "/api/v2/auth/authz",
 ];
 
 /// Every group's routes, plus `GET /healthz`: the Barong mounts with Barong's 404, everything
@@ -41,4 +42,40 @@ pub fn app(state: AppState) -> Router {
             .route_service(&format!("{mount}/{{*rest}}"), service);
     }
     app.fallback_service(coder)
+}
+
+/// The OpenAPI document of every group, generated from the routes they register. The resource
+/// group serves a copy (`functions/resource/openapi.json`, written by `gatehouse-openapi`; a
+/// test keeps it equal to this).
+pub fn openapi(state: AppState) -> serde_json::Value {
+    use gatehouse::openapi::{Group, document};
+    let users = gatehouse_users::api(state.clone());
+    let authz = gatehouse_authz::api(state.clone());
+    let identity = gatehouse_identity::api(state.clone());
+    let resource = gatehouse_resource::api(state);
+    document(
+        &[
+            Group {
+                name: "users",
+                surface: "coder",
+                paths: users.paths(),
+            },
+            Group {
+                name: "authz",
+                surface: "coder",
+                paths: authz.paths(),
+            },
+            Group {
+                name: "identity",
+                surface: "barong",
+                paths: identity.paths(),
+            },
+            Group {
+                name: "resource",
+                surface: "barong",
+                paths: resource.paths(),
+            },
+        ],
+        env!("CARGO_PKG_VERSION"),
+    )
 }

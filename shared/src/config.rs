@@ -75,6 +75,10 @@ pub struct BarongSettings {
     pub storage_titles: Vec<String>,
     /// The issuer shown in authenticator apps (`BARONG_APP_NAME`).
     pub app_name: String,
+    /// Barong's authz rules (`config/authz_rules.yml` and its `permissions` table):
+    /// `GATEHOUSE_AUTHZ_PASS`, `GATEHOUSE_AUTHZ_BLOCK` and `GATEHOUSE_AUTHZ_PERMISSIONS`; see
+    /// [`crate::auth::barong::authorize`] for the formats and the defaults.
+    pub authz: crate::auth::barong::authorize::AuthzRules,
 }
 
 impl Default for BarongSettings {
@@ -108,6 +112,7 @@ impl Default for BarongSettings {
             apikey_nonce_lifetime: Duration::milliseconds(5000),
             storage_titles: Vec::new(),
             app_name: "Barong".to_owned(),
+            authz: crate::auth::barong::authorize::AuthzRules::default(),
         }
     }
 }
@@ -366,6 +371,30 @@ fn read_barong(
     if let Some(v) = get("GATEHOUSE_CORS_ALLOW_CREDENTIALS") {
         b.cors_allow_credentials = flag("GATEHOUSE_CORS_ALLOW_CREDENTIALS", &v)?;
     }
+    read_authz(&mut b.authz, &get)?;
+    Ok(())
+}
+
+/// Barong's authz rules; unset or blank keeps the defaults (`none` means an empty list).
+fn read_authz(
+    rules: &mut crate::auth::barong::authorize::AuthzRules,
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
+    use crate::auth::barong::authorize::{
+        DEFAULT_BLOCK, DEFAULT_PASS, RuleError, parse_permissions, parse_prefixes,
+    };
+    let invalid = |name: &'static str| move |e: RuleError| bad(name, &e.entry, e.reason);
+    if let Some(v) = get("GATEHOUSE_AUTHZ_PASS") {
+        rules.pass = parse_prefixes(&v, DEFAULT_PASS).map_err(invalid("GATEHOUSE_AUTHZ_PASS"))?;
+    }
+    if let Some(v) = get("GATEHOUSE_AUTHZ_BLOCK") {
+        rules.block =
+            parse_prefixes(&v, DEFAULT_BLOCK).map_err(invalid("GATEHOUSE_AUTHZ_BLOCK"))?;
+    }
+    if let Some(v) = get("GATEHOUSE_AUTHZ_PERMISSIONS") {
+        rules.permissions =
+            parse_permissions(&v).map_err(invalid("GATEHOUSE_AUTHZ_PERMISSIONS"))?;
+    }
     Ok(())
 }
 
@@ -426,6 +455,39 @@ mod tests {
             0
         );
         assert!(Settings::from_lookup(lookup("-1")).is_err());
+    }
+
+    #[test]
+    fn authz_rules_from_env() {
+        let from = |name: &'static str, value: &'static str| {
+            Settings::from_lookup(move |n| (n == name).then(|| value.to_owned()))
+        };
+        let defaults = Settings::from_lookup(|_| None).unwrap().barong.authz;
+        assert_eq!(defaults, Default::default());
+        let s = from("GATEHOUSE_AUTHZ_PASS", " ").unwrap();
+        assert_eq!(s.barong.authz, defaults, "blank keeps the defaults");
+        let s = from("GATEHOUSE_AUTHZ_PASS", "none").unwrap();
+        assert!(s.barong.authz.pass.is_empty());
+        let s = from("GATEHOUSE_AUTHZ_BLOCK", "defaults,/api/v2/x").unwrap();
+        assert_eq!(
+            s.barong.authz.block.last().map(String::as_str),
+            Some("api/v2/x")
+        );
+        let s = from(
+            "GATEHOUSE_AUTHZ_PERMISSIONS",
+            "defaults; superadmin get api/v2/admin/users/list accept",
+        )
+        .unwrap();
+        assert_eq!(
+            s.barong.authz.permissions.len(),
+            defaults.permissions.len() + 1
+        );
+        let e = from("GATEHOUSE_AUTHZ_PERMISSIONS", "member GET api/v2/x MAYBE").unwrap_err();
+        assert_eq!(
+            (e.name, e.value.as_str()),
+            ("GATEHOUSE_AUTHZ_PERMISSIONS", "member GET api/v2/x MAYBE")
+        );
+        assert!(from("GATEHOUSE_AUTHZ_BLOCK", "a,/").is_err());
     }
 
     #[test]

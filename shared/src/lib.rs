@@ -12,6 +12,7 @@ pub mod http;
 pub mod jwt;
 pub mod mail;
 pub mod model;
+pub mod openapi;
 pub mod outbound;
 pub mod password;
 pub mod rbac;

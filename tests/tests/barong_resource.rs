@@ -1394,6 +1394,114 @@ async fn service_accounts(b: Backend) {
     );
 }
 
+/// One record per auth event, newest first, with Barong's filters.
+async fn activity(b: Backend) {
+    let s = TestServer::start(b).await;
+    let (mut c, email) = member(&s).await;
+    let r = c.get(&s, "/resource/users/activity/password").await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (422, e(&["resource.user.no_activity"]))
+    );
+    let r = c.get(&s, "/resource/users/activity/invalid").await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (422, e(&["resource.user.wrong_topic"]))
+    );
+    s.clock.advance(chrono::Duration::seconds(5));
+    let (_, r) = sign_in(&s, &email, "Wrong0ne!x").await;
+    assert_eq!(r.status, 401);
+    s.clock.advance(chrono::Duration::seconds(5));
+    let (_, r) = sign_in(&s, &email, GOOD).await;
+    assert_eq!(r.status, 200);
+    let otp = enable_2fa(&s, &mut c).await;
+    let _ = otp;
+    let r = c.get(&s, "/resource/users/activity/all").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let all = r.json.as_array().unwrap();
+    let actions: Vec<&str> = all.iter().map(|a| a["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        [
+            "enable 2FA",
+            "request QR code for 2FA",
+            "login",
+            "login",
+            "signup"
+        ],
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        keys(&all[0]),
+        [
+            "id",
+            "user_ip",
+            "user_ip_country",
+            "user_agent",
+            "topic",
+            "action",
+            "result",
+            "data",
+            "created_at"
+        ]
+    );
+    assert_eq!(all[0]["user_ip"], "127.0.0.1");
+    assert_eq!(all[0]["user_agent"], gatehouse_tests::barong::UA);
+    assert!(all[0]["id"].as_i64().unwrap() > all[1]["id"].as_i64().unwrap());
+    assert_eq!(r.headers["total"], "5");
+    let r = c
+        .send(
+            &s,
+            Method::GET,
+            "/resource/users/activity/session",
+            &[("result", "failed")],
+        )
+        .await;
+    let failed = r.json.as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{}", r.text);
+    assert_eq!(
+        failed[0]["data"],
+        r#"{"reason":"identity.session.invalid_params"}"#
+    );
+    let login_time =
+        chrono::DateTime::parse_from_rfc3339(failed[0]["created_at"].as_str().unwrap())
+            .unwrap()
+            .timestamp();
+    let r = c
+        .send(
+            &s,
+            Method::GET,
+            "/resource/users/activity/session",
+            &[("time_from", &(login_time + 1).to_string())],
+        )
+        .await;
+    assert_eq!(r.json.as_array().unwrap().len(), 1, "{}", r.text);
+    assert_eq!(r.json[0]["result"], "succeed");
+    let r = c
+        .send(
+            &s,
+            Method::GET,
+            "/resource/users/activity/all",
+            &[("time_to", "x"), ("limit", "2")],
+        )
+        .await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (422, e(&["resource.user.non_integer_time_to"]))
+    );
+    let r = c
+        .send(
+            &s,
+            Method::GET,
+            "/resource/users/activity/all",
+            &[("limit", "2"), ("page", "3")],
+        )
+        .await;
+    assert_eq!(r.json.as_array().unwrap().len(), 1);
+    assert_eq!(r.json[0]["action"], "signup");
+}
+
 both_stores!(
     me_and_data,
     csrf_on_cookie_requests,
@@ -1406,4 +1514,5 @@ both_stores!(
     data_storage,
     labels,
     service_accounts,
+    activity,
 );

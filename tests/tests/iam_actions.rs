@@ -320,6 +320,14 @@ async fn every_function_calls_only_what_its_policy_allows() {
     call(&authz, get.clone(), &members, t, None).await;
     call(&authz, get.clone(), &format!("{members}/roles"), t, None).await;
     call(&authz, get.clone(), "/api/v2/users/roles", t, None).await;
+    call(
+        &authz,
+        get.clone(),
+        "/api/v2/audit?q=action%3Alogin",
+        t,
+        None,
+    )
+    .await;
     assert_allowed("AuthzFunction", &authz_calls);
 
     // users again: deleting a user frees its email and username in one transaction.
@@ -655,4 +663,128 @@ async fn resource_calls_only_what_its_policy_allows() {
     )
     .await;
     assert_allowed("ResourceFunction", &calls);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorizer_calls_only_what_its_policy_allows() {
+    use gatehouse::clock::Clock as _;
+    use gatehouse_tests::barong::{otp_secret, sign, totp};
+    let moto = Moto::get().await;
+    let table = moto.create_table_from_template().await;
+    // Identity and resource (not checked here) make the account, its session and its API key.
+    let identity = gatehouse_identity::router(state(moto, &table, Recorder::default()).await);
+    let clock = Arc::new(gatehouse::clock::ManualClock::new(chrono::Utc::now()));
+    let mut resource_state = state(moto, &table, Recorder::default()).await;
+    resource_state.clock = clock.clone();
+    let resource = gatehouse_resource::router(resource_state);
+    let calls = Recorder::default();
+    let mut authorizer = state(moto, &table, calls.clone()).await;
+    authorizer.clock = clock.clone();
+    let post = Method::POST;
+    let email = unique_email("iam-authorizer");
+    let account = [("email", email.as_str()), ("password", "Iequ4geiEWQw")];
+    let (body, cookie) = form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users",
+        None,
+        &account,
+    )
+    .await;
+    let (cookie, csrf) = (
+        cookie.expect("a cookie"),
+        body["csrf_token"].as_str().unwrap().to_owned(),
+    );
+    let confirmation = mailed_token(moto, &email, "confirmation_token=").await;
+    form(
+        &identity,
+        post.clone(),
+        "/api/v2/auth/identity/users/email/confirm_code",
+        None,
+        &[("token", &confirmation)],
+    )
+    .await;
+    let csrf_header = [("x-csrf-token", csrf.as_str())];
+    let code = |secret: &str| {
+        clock.advance(chrono::Duration::seconds(30));
+        totp(secret, clock.now().timestamp())
+    };
+    let (qr, _) = form_with(
+        &resource,
+        post.clone(),
+        "/api/v2/auth/resource/otp/generate_qrcode",
+        Some(&cookie),
+        &csrf_header,
+        &[],
+    )
+    .await;
+    let secret = otp_secret(qr["data"]["url"].as_str().unwrap());
+    let enable = code(&secret);
+    form_with(
+        &resource,
+        post.clone(),
+        "/api/v2/auth/resource/otp/enable",
+        Some(&cookie),
+        &csrf_header,
+        &[("code", &enable)],
+    )
+    .await;
+    let totp_code = code(&secret);
+    let (key, _) = form_with(
+        &resource,
+        post.clone(),
+        "/api/v2/auth/resource/api_keys",
+        Some(&cookie),
+        &csrf_header,
+        &[("algorithm", "HS256"), ("totp_code", &totp_code)],
+    )
+    .await;
+    let (kid, key_secret) = (
+        key["kid"].as_str().unwrap().to_owned(),
+        key["secret"].as_str().unwrap().to_owned(),
+    );
+
+    // The authorizer: a cookie session whose sliding expiry is written back, a signed request
+    // (its nonce claimed), and a session from another network (ended). The session was opened
+    // through `oneshot`, without a peer address: 0.0.0.0.
+    let event = |method: &str, headers: Value, cookies: Value| {
+        json!({
+            "version": "2.0", "type": "REQUEST", "rawPath": "/api/v2/auth/resource/users/me",
+            "routeKey": format!("{method} /api/v2/auth/resource/users/me"), "rawQueryString": "",
+            "headers": headers, "cookies": cookies,
+            "requestContext": {
+                "accountId": "1", "apiId": "a", "domainName": "a.example", "domainPrefix": "a",
+                "requestId": "r", "routeKey": "r", "stage": "$default", "time": "t", "timeEpoch": 0,
+                "http": {"method": method, "path": "/api/v2/auth/resource/users/me",
+                         "protocol": "HTTP/1.1", "sourceIp": "0.0.0.0", "userAgent": "iam-test"}
+            }
+        })
+    };
+    let session = json!([format!("_barong_session={cookie}")]);
+    clock.advance(chrono::Duration::minutes(5));
+    let allowed = gatehouse_authorizer::handle(
+        &authorizer,
+        event("GET", json!({"user-agent": "iam-test"}), session.clone()),
+    )
+    .await;
+    assert!(allowed.is_authorized, "{allowed:?}");
+    let nonce = clock.now().timestamp_millis().to_string();
+    let headers = json!({
+        "user-agent": "iam-test", "x-auth-apikey": kid, "x-auth-nonce": nonce,
+        "x-auth-signature": sign(&key_secret, &nonce, &kid),
+    });
+    let allowed = gatehouse_authorizer::handle(&authorizer, event("GET", headers, json!([]))).await;
+    assert!(allowed.is_authorized, "{allowed:?}");
+    let mut moved = event("GET", json!({"user-agent": "iam-test"}), session);
+    moved["requestContext"]["http"]["sourceIp"] = "198.51.100.9".into();
+    let refused = gatehouse_authorizer::handle(&authorizer, moved).await;
+    assert!(!refused.is_authorized);
+    assert_allowed("AuthorizerFunction", &calls);
+    let used = calls.0.lock().unwrap().clone();
+    for action in ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"] {
+        assert!(
+            used.contains(&format!("dynamodb:{action}")),
+            "the flow issued no {action}: {used:?}"
+        );
+    }
 }

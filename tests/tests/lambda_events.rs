@@ -91,7 +91,7 @@ async fn every_authz_event_reaches_its_handler() {
     let s = TestServer::start(Backend::Embedded).await;
     let events = events("authz");
     assert!(
-        events.len() >= 21,
+        events.len() >= 22,
         "one event per endpoint, saw {}",
         events.len()
     );
@@ -222,4 +222,84 @@ async fn api_gateway_source_ip_is_the_client_address() {
     assert_eq!(status("198.51.100.1", "2.2.2.2").await, 200);
     assert_eq!(status("198.51.100.1", "3.3.3.3").await, 429);
     assert_eq!(status("198.51.100.2", "1.1.1.1").await, 200);
+}
+
+/// Every authorizer event in `events/authorizer/` through the authorizer's event function: as
+/// written (a session and a key this store never issued), then with a real session cookie and a
+/// real signed key put into them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_authorizer_event_is_answered() {
+    use gatehouse_tests::barong::{
+        GOOD, UA, create_api_key, enable_2fa, register, sign, token_in_mail,
+    };
+    let s = TestServer::start_with(Backend::Embedded, |s| {
+        s.barong.authz.permissions = gatehouse::auth::barong::authorize::parse_permissions(
+            "defaults; member GET api/v2/sample ACCEPT",
+        )
+        .unwrap();
+    })
+    .await;
+    let events = events("authorizer");
+    assert!(events.len() >= 8, "saw {}", events.len());
+    let answer = |event: serde_json::Value| {
+        let state = s.state.clone();
+        async move { gatehouse_authorizer::handle(&state, event).await }
+    };
+    for (name, text) in &events {
+        let event: serde_json::Value = serde_json::from_str(text).unwrap();
+        let r = answer(event).await;
+        // Only the pass paths get through without credentials, and without a context.
+        let pass = name.contains("pass-path");
+        assert_eq!(r.is_authorized, pass, "{name}: {r:?}");
+        assert!(r.context.is_empty(), "{name}: {r:?}");
+    }
+
+    // A confirmed member with a session (from 127.0.0.1) and a signed key.
+    let email = gatehouse_tests::unique_email("authorizer");
+    let (mut c, r) = register(&s, &email, GOOD).await;
+    assert_eq!(r.status, 201);
+    let token = token_in_mail(&s, &email, "confirmation_token=")
+        .await
+        .unwrap();
+    let r = c
+        .post(
+            &s,
+            "/identity/users/email/confirm_code",
+            &[("token", &token)],
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let otp = enable_2fa(&s, &mut c).await;
+    let (kid, secret) = create_api_key(&s, &mut c, &otp).await;
+    let cookie = format!("_barong_session={}", c.cookie.clone().unwrap());
+    for (name, text) in events {
+        let mut event: serde_json::Value = serde_json::from_str(&text).unwrap();
+        event["headers"]["user-agent"] = UA.into();
+        event["requestContext"]["http"]["sourceIp"] = "127.0.0.1".into();
+        if event.get("cookies").is_some() {
+            event["cookies"] = serde_json::json!(["theme=dark", cookie.clone()]);
+        }
+        if event["headers"].get("x-auth-apikey").is_some() {
+            let nonce = gatehouse::clock::Clock::now(&*s.clock)
+                .timestamp_millis()
+                .to_string();
+            event["headers"]["x-auth-apikey"] = kid.clone().into();
+            event["headers"]["x-auth-nonce"] = nonce.clone().into();
+            if event["headers"].get("x-auth-signature").is_some() {
+                event["headers"]["x-auth-signature"] = sign(&secret, &nonce, &kid).into();
+            }
+        }
+        let r = answer(event).await;
+        let (authorized, with_jwt) = match &name[3..] {
+            "cookie-session.json" | "api-key.json" => (true, true),
+            n if n.contains("pass-path") => (true, false),
+            // No credentials, a POST without its CSRF token, two of three key headers, a block.
+            _ => (false, false),
+        };
+        assert_eq!(r.is_authorized, authorized, "{name}: {r:?}");
+        assert_eq!(r.context.contains_key("jwt"), with_jwt, "{name}: {r:?}");
+        if with_jwt {
+            assert_eq!(r.context["email"], email.as_str(), "{name}");
+        }
+    }
 }

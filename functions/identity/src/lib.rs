@@ -9,74 +9,136 @@ mod session_response;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
 use gatehouse::AppState;
 use gatehouse::http::access_log::access_log;
+use gatehouse::http::api_doc::{Api, get, post};
 use gatehouse::http::barong_restrictions;
 use gatehouse::http::cors::cors;
 use gatehouse::wire::barong::error::RouteNotFound;
 
-/// Every route of the group, without the fallback (so groups can be merged).
-pub fn routes(state: AppState) -> Router {
+/// Every route of the group with its documentation, without the fallback.
+pub fn api(state: AppState) -> Api<AppState> {
     use handlers::*;
-    Router::new()
-        .route("/api/v2/auth/identity/ping", get(general::ping))
-        .route("/api/v2/auth/identity/time", get(general::time))
-        .route("/api/v2/auth/identity/version", get(general::version))
-        .route("/api/v2/auth/identity/configs", get(general::configs))
-        .route("/api/v2/auth/identity/jwks", get(general::jwks))
+    const I: &str = "/api/v2/auth/identity";
+    Api::new()
         .route(
-            "/api/v2/auth/identity/users/register_geetest",
-            get(general::register_geetest),
+            &format!("{I}/ping"),
+            get(general::ping, "Test connectivity", 200),
         )
         .route(
-            "/api/v2/auth/identity/password/validate",
-            post(password_strength::validate),
-        )
-        .route("/api/v2/auth/identity/users", post(registration::register))
-        .route(
-            "/api/v2/auth/identity/users/email/generate_code",
-            post(email_confirmation::generate_code),
+            &format!("{I}/time"),
+            get(general::time, "Get server current unix timestamp", 200),
         )
         .route(
-            "/api/v2/auth/identity/users/email/confirm_code",
-            post(email_confirmation::confirm_code),
+            &format!("{I}/version"),
+            get(general::version, "Get the version", 200),
         )
         .route(
-            "/api/v2/auth/identity/users/password/generate_code",
-            post(password_reset::generate_code),
+            &format!("{I}/configs"),
+            get(general::configs, "Get the configurations", 200),
         )
         .route(
-            "/api/v2/auth/identity/users/password/confirm_code",
-            post(password_reset::confirm_code),
+            &format!("{I}/jwks"),
+            get(general::jwks, "Get the public keys of the JWT signer", 200),
         )
         .route(
-            "/api/v2/auth/identity/sessions",
-            post(sessions::create).delete(sessions::delete),
+            &format!("{I}/users/register_geetest"),
+            get(general::register_geetest, "Register Geetest captcha", 200),
         )
         .route(
-            "/api/v2/auth/identity/sessions/auth0",
-            post(sessions::auth0),
+            &format!("{I}/password/validate"),
+            post(
+                password_strength::validate,
+                "Password strength testing",
+                201,
+            ),
+        )
+        .route(
+            &format!("{I}/users"),
+            post(registration::register, "Creates new user", 201),
+        )
+        .route(
+            &format!("{I}/users/email/generate_code"),
+            post(
+                email_confirmation::generate_code,
+                "Send confirmations instructions",
+                201,
+            ),
+        )
+        .route(
+            &format!("{I}/users/email/confirm_code"),
+            post(email_confirmation::confirm_code, "Confirms an account", 201),
+        )
+        .route(
+            &format!("{I}/users/password/generate_code"),
+            post(
+                password_reset::generate_code,
+                "Send password reset instructions",
+                201,
+            ),
+        )
+        .route(
+            &format!("{I}/users/password/confirm_code"),
+            post(
+                password_reset::confirm_code,
+                "Sets new account password",
+                201,
+            ),
+        )
+        .route(
+            &format!("{I}/sessions"),
+            post(sessions::create, "Start a new session", 200).delete(
+                sessions::delete,
+                "Destroy current session",
+                200,
+            ),
+        )
+        .route(
+            &format!("{I}/sessions/auth0"),
+            post(
+                sessions::auth0,
+                "Start a new session with an Auth0 id_token",
+                201,
+            ),
         )
         .route(
             "/api/v2/auth/admin/restrictions",
-            get(admin::list).post(admin::create),
+            get(admin::list, "List restrictions", 200).post(
+                admin::create,
+                "Create a restriction",
+                201,
+            ),
         )
         .route(
             "/api/v2/auth/admin/restrictions/whitelink",
-            post(admin::whitelink),
+            post(admin::whitelink, "Create a whitelink token", 201),
         )
         // Barong checks restrictions on every path but the one that lifts them.
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            barong_restrictions::check,
-        ))
-        .route("/api/v2/auth/identity/users/access", post(access::access))
-        // Counted first: a restricted request counts too.
-        .route_layer(from_fn_with_state(state.clone(), rate_limit::limit))
-        // Grape answers a known path with another verb as an unknown route.
-        .method_not_allowed_fallback(|| async { RouteNotFound })
-        .with_state(state)
+        .map(|r| {
+            r.route_layer(from_fn_with_state(
+                state.clone(),
+                barong_restrictions::check,
+            ))
+        })
+        .route(
+            &format!("{I}/users/access"),
+            post(
+                access::access,
+                "Whitelist the address with a whitelink token",
+                201,
+            ),
+        )
+        .map(|r| {
+            // Counted first: a restricted request counts too.
+            r.route_layer(from_fn_with_state(state.clone(), rate_limit::limit))
+                // Grape answers a known path with another verb as an unknown route.
+                .method_not_allowed_fallback(|| async { RouteNotFound })
+        })
+}
+
+/// Every route of the group, without the fallback (so groups can be merged).
+pub fn routes(state: AppState) -> Router {
+    api(state.clone()).into_parts().0.with_state(state)
 }
 
 /// The group as deployed on its own (one Lambda, or behind `gatehouse-local`'s Barong paths):

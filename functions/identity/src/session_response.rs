@@ -5,6 +5,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use gatehouse::AppState;
+use gatehouse::auth::activity::Origin;
 use gatehouse::auth::barong::session::{self, COOKIE_NAME};
 use gatehouse::http::barong_auth::{session_cookie, session_cookie_expires};
 use gatehouse::http::client_ip::client_ip;
@@ -37,6 +38,16 @@ impl FromRequestParts<AppState> for Client {
             secure: public_url(&state.settings, parts).is_https(),
             session_cookie: cookie(&parts.headers, COOKIE_NAME),
         })
+    }
+}
+
+impl Client {
+    /// Who asked, for the activity log.
+    pub fn origin(&self) -> Origin {
+        Origin {
+            ip: self.ip,
+            user_agent: self.user_agent.clone(),
+        }
     }
 }
 

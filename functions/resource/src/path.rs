@@ -23,3 +23,8 @@ pub struct Topic {
 pub struct Uid {
     pub uid: String,
 }
+
+#[derive(Deserialize)]
+pub struct Name {
+    pub name: String,
+}

@@ -1,6 +1,8 @@
 //! The flows both surfaces share, written once. Surfaces translate wire <-> these and map each
 //! outcome to their own status codes and strings.
 
+pub mod activity;
+pub mod audit;
 pub mod barong;
 pub mod convert;
 pub mod deployment;

@@ -89,10 +89,11 @@ impl FromRequestParts<AppState> for BarongAuth {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default(),
         };
-        credentials::authenticate(state, &presented)
+        let authenticated = credentials::authenticate(state, &presented)
             .await
-            .map(Self)
-            .map_err(refusal_response)
+            .map_err(refusal_response)?;
+        super::activity_log::ActivitySlot::note_actor(parts, authenticated.principal.user());
+        Ok(Self(authenticated))
     }
 }
 

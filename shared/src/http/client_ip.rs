@@ -29,3 +29,23 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         Ok(Self(client_ip(parts)))
     }
 }
+
+/// The request's origin for the activity log: the client's address and User-Agent.
+pub struct RequestOrigin(pub crate::auth::activity::Origin);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let user_agent = parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Self(crate::auth::activity::Origin {
+            ip: client_ip(parts),
+            user_agent,
+        }))
+    }
+}

@@ -89,6 +89,7 @@ impl FromRequestParts<AppState> for CoderSession {
         let s = session::authenticate(state, token.as_deref(), ip)
             .await
             .map_err(session_error)?;
+        super::activity_log::ActivitySlot::note_actor(parts, &s.user);
         let s = std::sync::Arc::new(s);
         parts.extensions.insert(CachedSession(s.clone()));
         Ok(Self(s))

@@ -2,6 +2,8 @@
 //! surface's rules, credentials, cookies, the client's address, rate limits.
 
 pub mod access_log;
+pub mod activity_log;
+pub mod api_doc;
 pub mod barong_auth;
 pub mod barong_pagination;
 pub mod barong_params;

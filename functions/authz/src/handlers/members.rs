@@ -92,10 +92,12 @@ pub async fn remove_member(
 pub async fn update_member_roles(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     Path((org_param, user_param_value)): Path<(String, String)>,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     let (organization, user) = resolve_member(&state, &s, &org_param, &user_param_value).await?;
+    note.target(&user);
     let own_roles = || {
         CoderError::new(
             StatusCode::BAD_REQUEST,

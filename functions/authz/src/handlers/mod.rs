@@ -1,6 +1,7 @@
 //! One module per resource; each handler only translates wire <-> domain and asks RBAC.
 
 pub mod assignable_roles;
+pub mod audit;
 pub mod authcheck;
 pub mod members;
 pub mod organizations;

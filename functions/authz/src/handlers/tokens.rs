@@ -57,11 +57,13 @@ fn token_error(e: TokenError) -> CoderError {
 pub async fn create_token(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     ClientIp(ip): ClientIp,
     Path(param): Path<String>,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     let owner = user_param::resolve_readable(&state, &s, &param).await?;
+    note.target(&owner);
     if !s.can(
         "create",
         &gatehouse::rbac::Object::owned_by("api_key", owner.id),
@@ -86,10 +88,12 @@ pub async fn create_token(
 pub async fn create_session_key(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     ClientIp(ip): ClientIp,
     Path(param): Path<String>,
 ) -> Result<HttpResponse, CoderError> {
     let owner = user_param::resolve_readable(&state, &s, &param).await?;
+    note.target(&owner);
     let token = tokens::create_session_key(&state, &s, &owner, ip)
         .await
         .map_err(token_error)?;
@@ -146,9 +150,11 @@ pub async fn key_by_id(
 pub async fn delete_key(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     Path((param, key_id)): Path<(String, String)>,
 ) -> Result<HttpResponse, CoderError> {
     let owner = user_param::resolve_readable(&state, &s, &param).await?;
+    note.target(&owner);
     if tokens::delete_key(&state, &s, &owner, &key_id).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {

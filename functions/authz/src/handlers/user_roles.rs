@@ -37,10 +37,12 @@ pub async fn user_roles(
 pub async fn update_user_roles(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     Path(param): Path<String>,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     let target = user_param::resolve_readable(&state, &s, &param).await?;
+    note.target(&target);
     if target.id == s.user.id {
         return Err(CoderError::bad_request("You cannot change your own roles."));
     }

@@ -5,6 +5,7 @@ use crate::params::{Params, Spec, Text};
 use axum::extract::State;
 use axum::response::Response;
 use gatehouse::AppState;
+use gatehouse::auth::activity::{Event, Kind, Surface, record};
 use gatehouse::auth::barong::reset::{self, ResetError};
 use gatehouse::http::public_url::PublicUrl;
 use gatehouse::wire::barong::error::{BarongError, StatusBody};
@@ -25,6 +26,7 @@ pub async fn generate_code(
 
 pub async fn confirm_code(
     State(state): State<AppState>,
+    client: crate::session_response::Client,
     params: Params,
 ) -> Result<Response, BarongError> {
     let params = params.check(
@@ -45,11 +47,13 @@ pub async fn confirm_code(
         ]));
     }
     let token = params.text("reset_password_token").unwrap_or_default();
-    reset::confirm(&state, &token, &password)
+    let user = reset::confirm(&state, &token, &password)
         .await
         .map_err(|e| match e {
             ResetError::Token(e) => token_error(e),
             ResetError::Password(keys) => BarongError::unprocessable(keys),
         })?;
+    let event = Event::new(Kind::PasswordReset, Surface::Barong, 201, Some(&user));
+    record(&state, &client.origin(), event).await;
     Ok(StatusBody::echo(StatusCode::CREATED).into_response_body())
 }

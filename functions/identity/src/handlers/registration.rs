@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use gatehouse::AppState;
+use gatehouse::auth::activity::{Event, Kind, Surface, record};
 use gatehouse::auth::barong::registration::{self, Registration, RegistrationError};
 use gatehouse::auth::barong::{captcha, confirmation};
 use gatehouse::auth::setup::{SETUP_SECRET_HEADER, may_create_first_user};
@@ -61,5 +62,8 @@ pub async fn register(
         // The account exists and its session opens; a new link can be asked for.
         tracing::error!(error = %e, "confirmation mail after registration failed");
     }
-    open_session(&state, &client, &user, StatusCode::CREATED).await
+    let opened = open_session(&state, &client, &user, StatusCode::CREATED).await;
+    let event = Event::new(Kind::Signup, Surface::Barong, 201, Some(&user));
+    record(&state, &client.origin(), event).await;
+    opened
 }

@@ -6,6 +6,7 @@ use crate::session_response::{Client, internal, open_session, with_cleared_cooki
 use axum::extract::State;
 use axum::response::Response;
 use gatehouse::AppState;
+use gatehouse::auth::activity::{Event, Kind, Surface, record};
 use gatehouse::auth::barong::auth0::{self, Auth0Error};
 use gatehouse::auth::barong::login::{BarongLoginError, sign_in};
 use gatehouse::auth::barong::{captcha, session};
@@ -35,23 +36,56 @@ pub async fn create(
     let email = params.text("email").unwrap_or_default();
     let password = params.text("password").unwrap_or_default();
     let otp_code = params.text("otp_code");
-    let user = sign_in(&state, &email, &password, otp_code.as_deref())
-        .await
-        .map_err(|e| match e {
-            BarongLoginError::InvalidParams => {
-                BarongError::unauthorized("identity.session.invalid_params")
-            }
-            BarongLoginError::Banned => BarongError::unauthorized("identity.session.banned"),
-            BarongLoginError::Deleted => BarongError::unauthorized("identity.session.deleted"),
-            BarongLoginError::NotActive => BarongError::unauthorized("identity.session.not_active"),
-            BarongLoginError::MissingOtp => {
-                BarongError::unauthorized("identity.session.missing_otp")
-            }
-            BarongLoginError::InvalidOtp => BarongError::forbidden("identity.session.invalid_otp"),
-            BarongLoginError::CodeUsed => BarongError::unprocessable(["totp.error"]),
-            BarongLoginError::Internal(e) => internal(e),
-        })?;
-    open_session(&state, &client, &user, StatusCode::OK).await
+    let signed_in = sign_in(&state, &email, &password, otp_code.as_deref()).await;
+    let user = signed_in.map_err(|e| match e {
+        BarongLoginError::InvalidParams => {
+            BarongError::unauthorized("identity.session.invalid_params")
+        }
+        BarongLoginError::Banned => BarongError::unauthorized("identity.session.banned"),
+        BarongLoginError::Deleted => BarongError::unauthorized("identity.session.deleted"),
+        BarongLoginError::NotActive => BarongError::unauthorized("identity.session.not_active"),
+        BarongLoginError::MissingOtp => BarongError::unauthorized("identity.session.missing_otp"),
+        BarongLoginError::InvalidOtp => BarongError::forbidden("identity.session.invalid_otp"),
+        BarongLoginError::CodeUsed => BarongError::unprocessable(["totp.error"]),
+        BarongLoginError::Internal(e) => internal(e),
+    });
+    let user = match user {
+        Ok(user) => user,
+        Err(refused) => {
+            record_failed_login(&state, &client, &email, &refused).await;
+            return Err(refused);
+        }
+    };
+    let opened = open_session(&state, &client, &user, StatusCode::OK).await;
+    record(
+        &state,
+        &client.origin(),
+        Event::new(Kind::Login, Surface::Barong, 200, Some(&user)),
+    )
+    .await;
+    opened
+}
+
+/// A refused sign-in is recorded for the account the email names, if any. Known and unknown
+/// addresses cost the same (one read, one write), so the log cannot be timed to tell them apart.
+async fn record_failed_login(
+    state: &AppState,
+    client: &Client,
+    email: &str,
+    refused: &BarongError,
+) {
+    let user = match state.store.user_by_email(email).await {
+        Ok(user) => user.filter(|u| !u.deleted),
+        Err(_) => None,
+    };
+    let event = Event::new(
+        Kind::Login,
+        Surface::Barong,
+        refused.status.as_u16(),
+        user.as_ref(),
+    )
+    .data(serde_json::json!({ "reason": refused.errors.first() }));
+    record(state, &client.origin(), event).await;
 }
 
 pub async fn delete(
@@ -61,9 +95,11 @@ pub async fn delete(
     let user = session::close(&state, client.session_cookie.as_deref())
         .await
         .map_err(internal)?;
-    if user.is_none() {
+    let Some(user) = user else {
         return Err(BarongError::not_found("identity.session.not_found"));
-    }
+    };
+    let event = Event::new(Kind::Logout, Surface::Barong, 200, Some(&user));
+    record(&state, &client.origin(), event).await;
     Ok(with_cleared_cookie(
         StatusBody::echo(StatusCode::OK).into_response_body(),
         client.secure,
@@ -91,5 +127,9 @@ pub async fn auth0(
             }
             Auth0Error::Internal(e) => internal(e),
         })?;
-    open_session(&state, &client, &user, StatusCode::CREATED).await
+    let opened = open_session(&state, &client, &user, StatusCode::CREATED).await;
+    let event = Event::new(Kind::Login, Surface::Barong, 201, Some(&user))
+        .data(serde_json::json!({ "with": "auth0" }));
+    record(&state, &client.origin(), event).await;
+    opened
 }

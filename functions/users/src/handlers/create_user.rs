@@ -18,6 +18,7 @@ use gatehouse::wire::coder::{
 pub async fn create_user(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     if !s.can("create", &Object::any("user")) {
@@ -58,5 +59,6 @@ pub async fn create_user(
     let user = users::create_user(&state, &s, new)
         .await
         .map_err(admin_error)?;
+    note.target(&user);
     Ok(write_json(StatusCode::CREATED, &UserJson::from(&user)))
 }

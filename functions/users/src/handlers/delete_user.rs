@@ -15,6 +15,7 @@ use gatehouse::wire::coder::{CoderError, Response, write_json};
 pub async fn delete_user(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     Path(param): Path<String>,
 ) -> Result<HttpResponse, CoderError> {
     if user_param::names_caller(&s.user, &param) {
@@ -24,6 +25,7 @@ pub async fn delete_user(
         return Err(admin_error(AdminError::Forbidden));
     }
     let target = user_param::resolve_readable(&state, &s, &param).await?;
+    note.target(&target);
     users::delete_user(&state, &s, target)
         .await
         .map_err(admin_error)?;

@@ -4,8 +4,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse::AppState;
+use gatehouse::auth::activity::{self, Event, Kind, Origin, Surface};
 use gatehouse::auth::{login, session};
-use gatehouse::http::client_ip::ClientIp;
+use gatehouse::http::client_ip::{ClientIp, RequestOrigin};
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::cookies::{SameSite, SetCookie};
 use gatehouse::http::credentials::CODER_SESSION_COOKIE;
@@ -18,12 +19,20 @@ use serde_json::json;
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    RequestOrigin(origin): RequestOrigin,
     base_url: PublicUrl,
     CoderJson(req): CoderJson<LoginWithPasswordRequest>,
 ) -> Result<Response, CoderError> {
-    let user = login::password_login(&state, &req.email, &req.password)
-        .await
-        .map_err(coder_login_error)?;
+    let user = match login::password_login(&state, &req.email, &req.password).await {
+        Ok(user) => user,
+        Err(e) => {
+            let refused = coder_login_error(e);
+            record_failed_login(&state, &origin, &req.email, refused.status.as_u16()).await;
+            return Err(refused);
+        }
+    };
+    let event = Event::new(Kind::Login, Surface::Coder, 201, Some(&user));
+    activity::record(&state, &origin, event).await;
     let spec = session::KeySpec::login(&state, LoginType::Password);
     let (token, _) = session::issue(&state, &user, spec, ip).await.map_err(|e| {
         tracing::error!(error = %e, "creating a session failed");
@@ -44,4 +53,15 @@ pub async fn login(
         write_json(StatusCode::CREATED, &json!({ "session_token": token })),
         &cookie.render(),
     ))
+}
+
+/// A refused login is recorded for the account the email names, if any. Known and unknown
+/// addresses cost the same (one read, one write), so the log cannot be timed to tell them apart.
+async fn record_failed_login(state: &AppState, origin: &Origin, email: &str, status: u16) {
+    let user = match state.store.user_by_email(email).await {
+        Ok(user) => user.filter(|u| !u.deleted),
+        Err(_) => None,
+    };
+    let event = Event::new(Kind::Login, Surface::Coder, status, user.as_ref());
+    activity::record(state, origin, event).await;
 }

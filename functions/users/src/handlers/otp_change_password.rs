@@ -3,7 +3,9 @@ use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response as HttpResponse};
 use gatehouse::AppState;
+use gatehouse::auth::activity::{self, Event, Kind, Surface};
 use gatehouse::auth::otp::{self, PasscodeChangeError};
+use gatehouse::http::client_ip::RequestOrigin;
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::password;
 use gatehouse::wire::coder::{ChangePasswordWithOneTimePasscodeRequest, CoderError, Response};
@@ -11,6 +13,7 @@ use gatehouse::wire::coder::{ChangePasswordWithOneTimePasscodeRequest, CoderErro
 /// `POST /api/v2/users/otp/change-password`: 204 on success; every session of the user ends.
 pub async fn change_password(
     State(state): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     if state.settings.password_auth_disabled {
@@ -26,7 +29,14 @@ pub async fn change_password(
         ));
     }
     match otp::change_password(&state, &req.email, &req.one_time_passcode, &req.password).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Ok(()) => {
+            // Only a right passcode gets here: recording it tells nobody which emails exist.
+            if let Ok(Some(user)) = state.store.user_by_email(&req.email).await {
+                let event = Event::new(Kind::PasswordReset, Surface::Coder, 204, Some(&user));
+                activity::record(&state, &origin, event).await;
+            }
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
         Err(PasscodeChangeError::Incorrect) => Err(CoderError::bad_request(
             "Incorrect email or one-time passcode.",
         )),

@@ -15,10 +15,12 @@ use gatehouse::wire::coder::{CoderError, Response, UpdateUserPasswordRequest};
 pub async fn update_password(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     Path(param): Path<String>,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     let target = user_param::resolve_readable(&state, &s, &param).await?;
+    note.target(&target);
     // Coder checks the permission, and who may touch an owner, before reading the body.
     if !s.can("update_personal", &Object::user(target.id)) {
         return Err(admin_error(AdminError::NotFound));

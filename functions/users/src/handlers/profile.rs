@@ -13,10 +13,12 @@ use gatehouse::wire::coder::{CoderError, UpdateUserProfileRequest, UserJson, wri
 pub async fn update_profile(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
+    note: gatehouse::http::activity_log::ActivityNote,
     Path(param): Path<String>,
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     let target = user_param::resolve_readable(&state, &s, &param).await?;
+    note.target(&target);
     let CoderJson(req) =
         CoderJson::<UpdateUserProfileRequest>::from_request(request, &state).await?;
     let user = users::update_profile(&state, &s, target, &req.username, &req.name)

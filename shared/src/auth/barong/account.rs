@@ -61,24 +61,24 @@ pub async fn update_data(state: &AppState, user: User, data: &str) -> Result<Use
         return Err(AccountError::Invalid(errors));
     }
     let stamp = now(state);
-    Ok(update_user_with(&*state.store, user, |u| {
+    update_user_with(&*state.store, user, |u| {
         u.data = Some(data.to_owned());
         u.updated_at = stamp;
         Ok::<_, AccountError>(())
     })
-    .await?)
+    .await
 }
 
 /// `DELETE /resource/users/me` after its checks: the private label `delete:by_user`, which
 /// makes the account `deleted` on Barong (hidden and refused on Coder, sessions ended).
 pub async fn delete_self(state: &AppState, user: User) -> Result<User, AccountError> {
     let stamp = now(state);
-    Ok(update_user_with(&*state.store, user, |u| {
+    update_user_with(&*state.store, user, |u| {
         u.set_private_label("delete", "by_user", stamp);
         u.updated_at = stamp;
         Ok::<_, AccountError>(())
     })
-    .await?)
+    .await
 }
 
 /// Whether `password` is the user's (the same argon2 cost whatever the answer).
@@ -114,13 +114,13 @@ pub async fn change_password(
     }
     let hash = state.hasher.hash(new_password).await?;
     let stamp = now(state);
-    Ok(update_user_with(&*state.store, user, |u| {
+    update_user_with(&*state.store, user, |u| {
         u.hashed_password = Some(hash.clone());
         u.session_generation += 1;
         u.updated_at = stamp;
         Ok::<_, AccountError>(())
     })
-    .await?)
+    .await
 }
 
 /// `POST /resource/data_storage`: JSON under a configured title, once per title, and the
@@ -151,7 +151,7 @@ pub async fn store_data(
         return Err(AccountError::Invalid(errors));
     }
     let stamp = now(state);
-    Ok(update_user_with(&*state.store, user, |u| {
+    update_user_with(&*state.store, user, |u| {
         if taken(u) {
             return Err(AccountError::Invalid(vec!["title.taken"]));
         }
@@ -174,7 +174,7 @@ pub async fn store_data(
         u.updated_at = stamp;
         Ok(())
     })
-    .await?)
+    .await
 }
 
 /// Barong's label key and value rule: `/\A[a-z0-9_-]+\z/`, 3 to 255 characters.

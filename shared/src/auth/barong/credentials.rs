@@ -385,9 +385,9 @@ async fn minted_jwt(state: &AppState, token: &str) -> Result<Authenticated, Refu
     let claims = key
         .decode(token, "session", state.clock.now())
         .map_err(|_| Refusal::BadBearer)?;
-    if !claims
+    if claims
         .get("jti")
-        .is_some_and(|j| j.as_str().is_some_and(|s| !s.is_empty()))
+        .is_none_or(|j| j.as_str().is_none_or(str::is_empty))
     {
         return Err(Refusal::BadBearer);
     }

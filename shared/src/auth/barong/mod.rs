@@ -5,6 +5,7 @@
 pub mod account;
 pub mod api_keys;
 pub mod auth0;
+pub mod authorize;
 pub mod captcha;
 pub mod confirmation;
 pub mod credentials;

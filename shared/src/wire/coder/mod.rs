@@ -1,5 +1,6 @@
 //! Coder's wire format: Go `encoding/json` in, `httpapi.Write` out.
 
+mod audit;
 mod authz;
 mod go_json;
 mod requests;
@@ -8,6 +9,7 @@ mod user;
 mod user_query;
 mod validate;
 
+pub use audit::{AuditFilter, AuditLog, parse_audit_query};
 pub use authz::*;
 pub use go_json::{DecodeError, GoObject, GoRequest, decode_request, parse_go_uuid};
 pub use requests::*;

@@ -7,7 +7,7 @@ use crate::auth::users::{Page, UserFilter};
 use crate::model::{LoginType, UserStatus};
 use chrono::{DateTime, Utc};
 
-fn invalid(field: &str, detail: String) -> ValidationError {
+pub(super) fn invalid(field: &str, detail: String) -> ValidationError {
     ValidationError {
         field: field.to_owned(),
         detail,
@@ -15,7 +15,7 @@ fn invalid(field: &str, detail: String) -> ValidationError {
 }
 
 /// Splits on `delimiter` outside double quotes; quotes are kept when `keep_quotes`.
-fn split_unquoted(s: &str, delimiter: char, keep_quotes: bool) -> Vec<String> {
+pub(super) fn split_unquoted(s: &str, delimiter: char, keep_quotes: bool) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
@@ -85,7 +85,7 @@ fn values<'a>(terms: &'a [(String, String)], key: &str) -> Vec<&'a str> {
 }
 
 /// The one value of a key given at most once.
-fn single<'a>(
+pub(super) fn single<'a>(
     terms: &'a [(String, String)],
     key: &str,
     errors: &mut Vec<ValidationError>,
