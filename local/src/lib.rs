@@ -1,13 +1,10 @@
 //! Every endpoint group of Gatehouse on one router, at their real paths.
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use gatehouse::AppState;
-use gatehouse::http::access_log::access_log;
+use gatehouse::http::barong_surface::serve_barong_routes;
 use gatehouse::http::coder_surface::serve_coder_routes;
-use gatehouse::http::cors::cors;
-use gatehouse::wire::barong::error::RouteNotFound;
 
 /// The Barong surface's mounts: served as its Lambda serves them (Barong's 404 and headers),
 /// not through the Coder surface's layers.
@@ -28,11 +25,10 @@ pub fn app(state: AppState) -> Router {
             .merge(gatehouse_authz::routes(state.clone())),
         state.clone(),
     );
-    let barong = gatehouse_identity::routes(state.clone())
-        .merge(gatehouse_resource::routes(state.clone()))
-        .fallback(|| async { RouteNotFound })
-        .layer(from_fn_with_state(state, cors))
-        .layer(from_fn(access_log));
+    let barong = serve_barong_routes(
+        gatehouse_identity::routes(state.clone()).merge(gatehouse_resource::routes(state.clone())),
+        state.clone(),
+    );
     let mut app = Router::new();
     for mount in BARONG_MOUNTS {
         // As a service, not a nested Router: the full path reaches the group's own routes.

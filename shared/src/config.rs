@@ -117,7 +117,34 @@ impl Default for BarongSettings {
     }
 }
 
+/// A Barong key a function cannot work without in AWS.
+#[derive(Debug, Clone, Copy)]
+pub enum RequiredKey {
+    /// `GATEHOUSE_JWT_PRIVATE_KEY` (SAM parameter `JwtPrivateKey`).
+    JwtPrivateKey,
+    /// `GATEHOUSE_SECRET_ENCRYPTION_KEY` (SAM parameter `SecretEncryptionKey`).
+    SecretEncryptionKey,
+}
+
 impl BarongSettings {
+    /// With the DynamoDB store (AWS), the first of `keys` that is not configured: a function
+    /// refuses to start without it rather than fail every request that needs it. The embedded
+    /// store generates missing keys into the data dir.
+    pub fn missing(&self, store: StoreKind, keys: &[RequiredKey]) -> Option<&'static str> {
+        if store != StoreKind::DynamoDb {
+            return None;
+        }
+        keys.iter().find_map(|key| match key {
+            RequiredKey::JwtPrivateKey if self.jwt_private_key.is_none() => Some(
+                "GATEHOUSE_JWT_PRIVATE_KEY is required with the DynamoDB store (SAM parameter JwtPrivateKey)",
+            ),
+            RequiredKey::SecretEncryptionKey if self.secret_encryption_key.is_none() => Some(
+                "GATEHOUSE_SECRET_ENCRYPTION_KEY is required with the DynamoDB store (SAM parameter SecretEncryptionKey)",
+            ),
+            _ => None,
+        })
+    }
+
     pub fn auth0_jwks_url(&self) -> String {
         self.auth0_jwks_url
             .clone()

@@ -2,7 +2,7 @@
 //! directly, one JSON event in, one simple response out.
 
 use gatehouse::AppState;
-use gatehouse::config::{Settings, StoreKind};
+use gatehouse::config::{RequiredKey, Settings};
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
 
@@ -12,14 +12,12 @@ use serde_json::Value;
 async fn main() -> Result<(), lambda_runtime::Error> {
     gatehouse::telemetry::init();
     let settings = Settings::from_env()?;
-    if settings.store == StoreKind::DynamoDb {
-        // Refuse to start rather than refuse every signed request or fail every JWT.
-        if settings.barong.secret_encryption_key.is_none() {
-            return Err("GATEHOUSE_SECRET_ENCRYPTION_KEY is required with the DynamoDB store (SAM parameter SecretEncryptionKey)".into());
-        }
-        if settings.barong.jwt_private_key.is_none() {
-            return Err("GATEHOUSE_JWT_PRIVATE_KEY is required with the DynamoDB store (SAM parameter JwtPrivateKey)".into());
-        }
+    // Refuse to start rather than refuse every signed request or fail every JWT.
+    if let Some(missing) = settings.barong.missing(
+        settings.store,
+        &[RequiredKey::SecretEncryptionKey, RequiredKey::JwtPrivateKey],
+    ) {
+        return Err(missing.into());
     }
     let state = AppState::without_mail(settings).await?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {

@@ -6,10 +6,9 @@ mod handlers;
 mod json;
 
 use axum::Router;
-use axum::middleware::from_fn_with_state;
 use gatehouse::AppState;
 use gatehouse::auth::activity::{Kind, Surface};
-use gatehouse::http::activity_log::{ActivityLog, EventRoutes, log_activity};
+use gatehouse::http::activity_log::{EventRoutes, with_activity_log};
 use gatehouse::http::api_doc::{Api, get, post, put};
 use gatehouse::http::coder_surface::{method_not_allowed, serve_coder_routes};
 use handlers::{
@@ -153,15 +152,8 @@ pub fn api(state: AppState) -> Api<AppState> {
             ),
         )
         .map(|r| {
-            r.route_layer(from_fn_with_state(
-                ActivityLog {
-                    state: state.clone(),
-                    surface: Surface::Coder,
-                    routes: EVENTS,
-                },
-                log_activity,
-            ))
-            .method_not_allowed_fallback(method_not_allowed)
+            with_activity_log(r, &state, Surface::Coder, EVENTS)
+                .method_not_allowed_fallback(method_not_allowed)
         })
 }
 

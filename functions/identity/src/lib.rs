@@ -8,12 +8,11 @@ mod rate_limit;
 mod session_response;
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use gatehouse::AppState;
-use gatehouse::http::access_log::access_log;
 use gatehouse::http::api_doc::{Api, get, post};
 use gatehouse::http::barong_restrictions;
-use gatehouse::http::cors::cors;
+use gatehouse::http::barong_surface::serve_barong_routes;
 use gatehouse::wire::barong::error::RouteNotFound;
 
 /// Every route of the group with its documentation, without the fallback.
@@ -144,8 +143,5 @@ pub fn routes(state: AppState) -> Router {
 /// The group as deployed on its own (one Lambda, or behind `gatehouse-local`'s Barong paths):
 /// every route, Barong's 404 for anything else, and the access log.
 pub fn router(state: AppState) -> Router {
-    routes(state.clone())
-        .fallback(|| async { RouteNotFound })
-        .layer(from_fn_with_state(state, cors))
-        .layer(from_fn(access_log))
+    serve_barong_routes(routes(state.clone()), state)
 }

@@ -11,15 +11,14 @@ mod reply;
 pub use handlers::swagger::OPENAPI_JSON;
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use gatehouse::AppState;
 use gatehouse::auth::activity::{Kind, Surface};
-use gatehouse::http::access_log::access_log;
-use gatehouse::http::activity_log::{ActivityLog, EventRoutes, log_activity};
+use gatehouse::http::activity_log::{EventRoutes, with_activity_log};
 use gatehouse::http::api_doc::{Api, any, get, patch, post, put};
 use gatehouse::http::barong_auth::refresh_session_cookie;
 use gatehouse::http::barong_restrictions;
-use gatehouse::http::cors::cors;
+use gatehouse::http::barong_surface::serve_barong_routes;
 use gatehouse::wire::barong::error::RouteNotFound;
 
 /// The group's routes that are auth events, for the activity log.
@@ -197,15 +196,8 @@ pub fn api(state: AppState) -> Api<AppState> {
             ),
         )
         .map(|r| {
-            r.route_layer(from_fn_with_state(
-                ActivityLog {
-                    state: state.clone(),
-                    surface: Surface::Barong,
-                    routes: EVENTS,
-                },
-                log_activity,
-            ))
-            .route_layer(from_fn_with_state(state.clone(), refresh_session_cookie))
+            with_activity_log(r, &state, Surface::Barong, EVENTS)
+                .route_layer(from_fn_with_state(state.clone(), refresh_session_cookie))
         })
         // Not authenticated (Barong skips the JWT check on swagger paths).
         .route(
@@ -253,8 +245,5 @@ pub fn routes(state: AppState) -> Router {
 /// The group as deployed on its own: every route, Barong's 404 for anything else, CORS and
 /// the access log.
 pub fn router(state: AppState) -> Router {
-    routes(state.clone())
-        .fallback(|| async { RouteNotFound })
-        .layer(from_fn_with_state(state, cors))
-        .layer(from_fn(access_log))
+    serve_barong_routes(routes(state.clone()), state)
 }

@@ -52,6 +52,23 @@ pub struct ActivityLog {
     pub routes: EventRoutes,
 }
 
+/// `router` with its event `routes` recorded (a route layer: on the routes it already has).
+pub fn with_activity_log<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+    state: &AppState,
+    surface: Surface,
+    routes: EventRoutes,
+) -> axum::Router<S> {
+    router.route_layer(axum::middleware::from_fn_with_state(
+        ActivityLog {
+            state: state.clone(),
+            surface,
+            routes,
+        },
+        log_activity,
+    ))
+}
+
 /// Records the request when its route is an event and someone authenticated.
 pub async fn log_activity(
     State(log): State<ActivityLog>,

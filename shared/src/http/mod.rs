@@ -8,6 +8,7 @@ pub mod barong_auth;
 pub mod barong_pagination;
 pub mod barong_params;
 pub mod barong_restrictions;
+pub mod barong_surface;
 pub mod barong_validation;
 pub mod body;
 pub mod client_ip;
