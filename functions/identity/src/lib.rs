@@ -1,6 +1,6 @@
 //! The `identity` endpoint group (Barong surface, under `/api/v2/auth`): registration, email
-//! confirmation, password reset and strength, cookie sessions, auth0, the JWKS, and the admin
-//! API for restrictions.
+//! confirmation, password reset and strength, cookie sessions, auth0 and the JWKS: the
+//! routes that need no credentials but the ones they open.
 
 mod handlers;
 mod params;
@@ -99,18 +99,6 @@ pub fn api(state: AppState) -> Api<AppState> {
                 "Start a new session with an Auth0 id_token",
                 201,
             ),
-        )
-        .route(
-            "/api/v2/auth/admin/restrictions",
-            get(admin::list, "List restrictions", 200).post(
-                admin::create,
-                "Create a restriction",
-                201,
-            ),
-        )
-        .route(
-            "/api/v2/auth/admin/restrictions/whitelink",
-            post(admin::whitelink, "Create a whitelink token", 201),
         )
         // Barong checks restrictions on every path but the one that lifts them.
         .map(|r| {

@@ -180,6 +180,18 @@ pub fn api(state: AppState) -> Api<AppState> {
                 .delete(labels::delete, "Delete a label with public scope", 204),
         )
         .route(
+            "/api/v2/auth/admin/restrictions",
+            get(restrictions::list, "List restrictions", 200).post(
+                restrictions::create,
+                "Create a restriction",
+                201,
+            ),
+        )
+        .route(
+            "/api/v2/auth/admin/restrictions/whitelink",
+            post(restrictions::whitelink, "Create a whitelink token", 201),
+        )
+        .route(
             "/api/v2/auth/admin/service_accounts",
             post(
                 admin::create_service_account,

@@ -1,7 +1,6 @@
 //! One module per operation: decode, call one flow, encode.
 
 pub mod access;
-pub mod admin;
 pub mod email_confirmation;
 pub mod general;
 pub mod mailed_link;

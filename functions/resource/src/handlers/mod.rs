@@ -6,6 +6,7 @@ pub mod authz;
 pub mod data_storage;
 pub mod labels;
 pub mod otp;
+pub mod restrictions;
 pub mod service_accounts;
 pub mod swagger;
 pub mod users;

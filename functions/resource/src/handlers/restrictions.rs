@@ -1,13 +1,14 @@
 //! Barong's admin restrictions (`/admin/restrictions`), for superadmins (Coder owners) signed in
 //! with a cookie session: list and create restrictions, and mint whitelink tokens.
 
-use crate::params::{Params, Spec, Text};
-use crate::session_response::internal;
+use crate::reply::internal;
 use axum::extract::State;
 use axum::response::Response;
 use gatehouse::AppState;
 use gatehouse::auth::barong::restrictions::{self, AddError, NewRestriction};
 use gatehouse::http::barong_auth::BarongAdmin;
+use gatehouse::http::barong_params::BarongParams as Params;
+use gatehouse::http::barong_validation::Param as Spec;
 use gatehouse::wire::barong::error::{BarongError, StatusBody, json_response};
 use http::StatusCode;
 use serde_json::json;
@@ -67,10 +68,22 @@ pub async fn create(
         ),
     };
     let new = NewRestriction {
-        category: params.text("category").unwrap_or_default(),
-        scope: params.text("scope").unwrap_or_default(),
-        value: params.text("value").unwrap_or_default(),
-        state: params.text("state").unwrap_or_else(|| "enabled".to_owned()),
+        category: params
+            .string("category")
+            .map(str::to_owned)
+            .unwrap_or_default(),
+        scope: params
+            .string("scope")
+            .map(str::to_owned)
+            .unwrap_or_default(),
+        value: params
+            .string("value")
+            .map(str::to_owned)
+            .unwrap_or_default(),
+        state: params
+            .string("state")
+            .map(str::to_owned)
+            .unwrap_or_else(|| "enabled".to_owned()),
         code,
     };
     restrictions::add(&state, new).await.map_err(|e| match e {
