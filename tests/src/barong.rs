@@ -243,3 +243,28 @@ pub async fn signed(
         .unwrap();
     Reply::from(r).await
 }
+
+/// A registered, signed-in member whose email is confirmed through the mailed link (so
+/// `active`): `(client, email)`.
+pub async fn confirmed_member(s: &TestServer, prefix: &str) -> (Client, String) {
+    let email = crate::unique_email(prefix);
+    let (mut c, r) = register(s, &email, GOOD).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let token = token_in_mail(s, &email, "confirmation_token=")
+        .await
+        .unwrap();
+    let r = c
+        .post(
+            s,
+            "/identity/users/email/confirm_code",
+            &[("token", &token)],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json["state"].as_str()),
+        (201, Some("active")),
+        "{}",
+        r.text
+    );
+    (c, email)
+}

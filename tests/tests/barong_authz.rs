@@ -12,7 +12,6 @@ use base64::Engine as _;
 use gatehouse::auth::barong::authorize::parse_permissions;
 use gatehouse_tests::barong::{
     Client, GOOD, UA, create_api_key, enable_2fa, errors, next_code, register, sign, signed,
-    token_in_mail,
 };
 use gatehouse_tests::{Backend, Reply, TestServer, both_stores, unique_email};
 use http_body_util::BodyExt;
@@ -57,21 +56,7 @@ async fn superadmin(s: &TestServer) -> Client {
 
 /// A registered, signed-in member whose email is confirmed (so `active`).
 async fn member(s: &TestServer) -> (Client, String) {
-    let email = unique_email("authz");
-    let (mut c, r) = register(s, &email, GOOD).await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let token = token_in_mail(s, &email, "confirmation_token=")
-        .await
-        .unwrap();
-    let r = c
-        .post(
-            s,
-            "/identity/users/email/confirm_code",
-            &[("token", &token)],
-        )
-        .await;
-    assert_eq!(r.json["state"], "active", "{}", r.text);
-    (c, email)
+    gatehouse_tests::barong::confirmed_member(s, "authz").await
 }
 
 /// `method` on the mint endpoint for `path`, as the client (cookie, CSRF token, User-Agent).

@@ -8,10 +8,9 @@
 )]
 
 use gatehouse_tests::barong::{
-    Client, GOOD, GOOD2, create_api_key, enable_2fa, errors, keys, next_code, register, sign_in,
-    signed, token_in_mail, totp,
+    Client, GOOD, GOOD2, create_api_key, enable_2fa, errors, keys, next_code, sign_in, signed, totp,
 };
-use gatehouse_tests::{Backend, STRONG, TestServer, both_stores, unique_email};
+use gatehouse_tests::{Backend, STRONG, TestServer, both_stores};
 use reqwest::Method;
 
 fn e(keys: &[&str]) -> Vec<String> {
@@ -20,26 +19,7 @@ fn e(keys: &[&str]) -> Vec<String> {
 
 /// A registered, signed-in Barong user whose email is confirmed (so `active`).
 async fn member(s: &TestServer) -> (Client, String) {
-    let email = unique_email("res");
-    let (mut c, r) = register(s, &email, GOOD).await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let token = token_in_mail(s, &email, "confirmation_token=")
-        .await
-        .unwrap();
-    let r = c
-        .post(
-            s,
-            "/identity/users/email/confirm_code",
-            &[("token", &token)],
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.json["state"].as_str()),
-        (201, Some("active")),
-        "{}",
-        r.text
-    );
-    (c, email)
+    gatehouse_tests::barong::confirmed_member(s, "res").await
 }
 
 async fn me_and_data(b: Backend) {

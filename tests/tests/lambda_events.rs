@@ -149,7 +149,7 @@ async fn every_identity_event_reaches_its_handler() {
 /// confirmed user whose session cookie and CSRF token are put into the event.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_resource_event_reaches_its_handler() {
-    use gatehouse_tests::barong::{GOOD, UA, register, token_in_mail};
+    use gatehouse_tests::barong::UA;
     let s = TestServer::start(Backend::Embedded).await;
     let events = events("resource");
     assert!(
@@ -158,20 +158,7 @@ async fn every_resource_event_reaches_its_handler() {
         events.len()
     );
     for (name, text) in events {
-        let email = gatehouse_tests::unique_email("events");
-        let (mut c, r) = register(&s, &email, GOOD).await;
-        assert_eq!(r.status, 201);
-        let token = token_in_mail(&s, &email, "confirmation_token=")
-            .await
-            .unwrap();
-        let r = c
-            .post(
-                &s,
-                "/identity/users/email/confirm_code",
-                &[("token", &token)],
-            )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.text);
+        let (c, _) = gatehouse_tests::barong::confirmed_member(&s, "events").await;
         let mut event: serde_json::Value = serde_json::from_str(&text).unwrap();
         event["headers"]["cookie"] = format!("_barong_session={}", c.cookie.unwrap()).into();
         event["headers"]["x-csrf-token"] = c.csrf.unwrap().into();
@@ -227,9 +214,7 @@ async fn api_gateway_source_ip_is_the_client_address() {
 /// real signed key put into them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_authorizer_event_is_answered() {
-    use gatehouse_tests::barong::{
-        GOOD, UA, create_api_key, enable_2fa, register, sign, token_in_mail,
-    };
+    use gatehouse_tests::barong::{UA, create_api_key, enable_2fa, sign};
     let s = TestServer::start_with(Backend::Embedded, |s| {
         s.barong.authz.permissions = gatehouse::auth::barong::authorize::parse_permissions(
             "defaults; member GET api/v2/sample ACCEPT",
@@ -253,20 +238,7 @@ async fn every_authorizer_event_is_answered() {
     }
 
     // A confirmed member with a session (from 127.0.0.1) and a signed key.
-    let email = gatehouse_tests::unique_email("authorizer");
-    let (mut c, r) = register(&s, &email, GOOD).await;
-    assert_eq!(r.status, 201);
-    let token = token_in_mail(&s, &email, "confirmation_token=")
-        .await
-        .unwrap();
-    let r = c
-        .post(
-            &s,
-            "/identity/users/email/confirm_code",
-            &[("token", &token)],
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    let (mut c, email) = gatehouse_tests::barong::confirmed_member(&s, "authorizer").await;
     let otp = enable_2fa(&s, &mut c).await;
     let (kid, secret) = create_api_key(&s, &mut c, &otp).await;
     let cookie = format!("_barong_session={}", c.cookie.clone().unwrap());
