@@ -7,6 +7,11 @@ use gatehouse::config::Settings;
 use gatehouse_local::app;
 use std::net::SocketAddr;
 
+/// Requests allocate and free many small buffers across the runtime's threads, which mimalloc
+/// serves faster and more steadily than glibc's malloc (see `gatehouse-load`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {

@@ -11,8 +11,21 @@ use crate::store::{DynamoStore, Store, StoreError};
 use async_trait::async_trait;
 use std::sync::Arc;
 
+/// Cloned for every request by each layer and extractor that takes it, so it is one shared
+/// pointer: a clone is one reference count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateParts;
+
+    fn deref(&self) -> &AppStateParts {
+        &self.0
+    }
+}
+
+#[derive(Clone)]
+pub struct AppStateParts {
     pub settings: Arc<Settings>,
     pub store: Arc<dyn Store>,
     pub mailer: Arc<dyn Mailer>,
@@ -46,7 +59,7 @@ impl AppState {
         clock: Arc<dyn Clock>,
     ) -> Self {
         let hasher = PasswordHasher::new(settings.argon2);
-        Self {
+        Self(Arc::new(AppStateParts {
             settings: Arc::new(settings),
             store,
             mailer,
@@ -56,7 +69,23 @@ impl AppState {
             auth0: Arc::default(),
             restrictions: Arc::default(),
             sealing_key: Arc::default(),
-        }
+        }))
+    }
+
+    /// The same state with other settings (the password hasher and loaded keys stay).
+    pub fn with_settings(&self, settings: Settings) -> Self {
+        Self(Arc::new(AppStateParts {
+            settings: Arc::new(settings),
+            ..AppStateParts::clone(&self.0)
+        }))
+    }
+
+    /// The same state on another clock.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Self {
+        Self(Arc::new(AppStateParts {
+            clock,
+            ..AppStateParts::clone(&self.0)
+        }))
     }
 
     /// The RSA key that signs Barong's JWTs: the configured one; else, on the embedded store

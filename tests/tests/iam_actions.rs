@@ -513,13 +513,14 @@ async fn resource_calls_only_what_its_policy_allows() {
     // Identity (not checked here) registers and confirms the account.
     let identity = gatehouse_identity::router(state(moto, &table, Recorder::default()).await);
     let calls = Recorder::default();
-    let mut resource_state = state(moto, &table, calls.clone()).await;
+    let resource_state = state(moto, &table, calls.clone()).await;
     // Codes are good once per 30-second step: this flow's clock moves on between them.
     let clock = Arc::new(gatehouse::clock::ManualClock::new(chrono::Utc::now()));
-    resource_state.clock = clock.clone();
     let mut settings = (*resource_state.settings).clone();
     settings.barong.storage_titles = vec!["personal".into()];
-    resource_state.settings = Arc::new(settings);
+    let resource_state = resource_state
+        .with_clock(clock.clone())
+        .with_settings(settings);
     let resource = gatehouse_resource::router(resource_state);
     let (get, post, put, patch, delete) = (
         Method::GET,
@@ -674,12 +675,14 @@ async fn authorizer_calls_only_what_its_policy_allows() {
     // Identity and resource (not checked here) make the account, its session and its API key.
     let identity = gatehouse_identity::router(state(moto, &table, Recorder::default()).await);
     let clock = Arc::new(gatehouse::clock::ManualClock::new(chrono::Utc::now()));
-    let mut resource_state = state(moto, &table, Recorder::default()).await;
-    resource_state.clock = clock.clone();
+    let resource_state = state(moto, &table, Recorder::default())
+        .await
+        .with_clock(clock.clone());
     let resource = gatehouse_resource::router(resource_state);
     let calls = Recorder::default();
-    let mut authorizer = state(moto, &table, calls.clone()).await;
-    authorizer.clock = clock.clone();
+    let authorizer = state(moto, &table, calls.clone())
+        .await
+        .with_clock(clock.clone());
     let post = Method::POST;
     let email = unique_email("iam-authorizer");
     let account = [("email", email.as_str()), ("password", "Iequ4geiEWQw")];

@@ -148,10 +148,7 @@ async fn password_auth_disabled_is_403_after_a_correct_password(b: Backend) {
     let (email, _) = s.user(&owner, &org, STRONG).await;
     let mut settings = (*s.state.settings).clone();
     settings.password_auth_disabled = true;
-    let disabled = gatehouse::AppState {
-        settings: std::sync::Arc::new(settings),
-        ..s.state.clone()
-    };
+    let disabled = s.state.with_settings(settings);
     let app = gatehouse_users::router(disabled);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

@@ -1,6 +1,7 @@
 //! The embedded store shared by several processes at once, as under `cargo lambda watch`: no
-//! acknowledged write is lost to a concurrent writer, and a writer killed mid-write leaves the
-//! store readable and writable for the others.
+//! acknowledged write is lost to a concurrent writer, a writer killed mid-write leaves the
+//! store readable and writable for the others, no process answers from a cached credential
+//! after another changed it, and a write waits out another process's lock.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,9 +9,12 @@
     clippy::disallowed_methods
 )]
 
-use chrono::Utc;
-use gatehouse::model::User;
-use gatehouse::store::{EmbeddedStore, StoreError, UserStore, update_user_with};
+use chrono::{Duration, Utc};
+use gatehouse::model::{AllowListEntry, ApiKey, LoginType, User};
+use gatehouse::store::{
+    ApiKeyStore, CounterStore, EmbeddedStore, SessionStore, StoreError, UserStore, update_user_with,
+};
+use gatehouse::token::SecretHash;
 use gatehouse_tests::{append_role_until_committed, unique_email, unique_username};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -103,4 +107,101 @@ async fn a_writer_killed_mid_write_leaves_the_store_readable_and_writable() {
     .unwrap();
     let after = store.user_by_id(user.id).await.unwrap().unwrap();
     assert_eq!(after.roles.last().map(String::as_str), Some("after"));
+}
+
+fn session_key(user: &User) -> ApiKey {
+    let now = Utc::now();
+    ApiKey {
+        id: gatehouse::token::random_alphanumeric(10),
+        hashed_secret: SecretHash::of("secret"),
+        user_id: user.id,
+        user_generation: user.session_generation,
+        login_type: LoginType::Password,
+        created_at: now,
+        updated_at: now,
+        last_used: now,
+        expires_at: now + Duration::hours(24),
+        lifetime_seconds: 86400,
+        ip_address: "127.0.0.1".into(),
+        token_name: String::new(),
+        scopes: Vec::new(),
+        allow_list: vec![AllowListEntry::everything()],
+    }
+}
+
+/// Authentication reads a credential and its user from a per-process cache; a write by another
+/// process must reach the very next read here, cache or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_by_another_process_reaches_the_next_cached_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, user) = store_with_user(dir.path()).await;
+    let key = session_key(&user);
+    store.insert_api_key(&key).await.unwrap();
+    for _ in 0..3 {
+        // Read again and again: from the second read on, the pair comes from the cache.
+        let (_, read) = store.api_key_with_user(&key.id).await.unwrap().unwrap();
+        assert!(read.unwrap().roles.is_empty());
+    }
+
+    // Another process changes the user ...
+    let mut child = writer(dir.path(), &user, "x", 1);
+    assert!(child.wait().unwrap().success());
+    let (_, read) = store.api_key_with_user(&key.id).await.unwrap().unwrap();
+    assert_eq!(
+        read.unwrap().roles,
+        ["x-0"],
+        "served the user from before the change"
+    );
+
+    // ... and another handle on the store (its own cache and connections) ends the session.
+    let other = EmbeddedStore::open(dir.path()).unwrap();
+    assert!(other.api_key_with_user(&key.id).await.unwrap().is_some());
+    store.delete_api_key(&key.id).await.unwrap();
+    assert!(
+        other.api_key_with_user(&key.id).await.unwrap().is_none(),
+        "served a deleted session"
+    );
+
+    // A suspension through `other` reaches `store` the same way.
+    let key = session_key(&user);
+    store.insert_api_key(&key).await.unwrap();
+    store.api_key_with_user(&key.id).await.unwrap();
+    let fresh = other.user_by_id(user.id).await.unwrap().unwrap();
+    update_user_with(&other, fresh, |u| {
+        u.status = gatehouse::model::UserStatus::Suspended;
+        Ok::<(), StoreError>(())
+    })
+    .await
+    .unwrap();
+    let (_, read) = store.api_key_with_user(&key.id).await.unwrap().unwrap();
+    assert_eq!(
+        read.unwrap().status,
+        gatehouse::model::UserStatus::Suspended
+    );
+}
+
+/// Writes that need not wait for the disk first try to take the lock without waiting; while
+/// another process holds it they must wait for it, not fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_waits_while_another_process_holds_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = store_with_user(dir.path()).await;
+    let holder = rusqlite::Connection::open(dir.path().join("gatehouse.sqlite3")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        holder.execute_batch("COMMIT").unwrap();
+    });
+    let started = std::time::Instant::now();
+    let now = Utc::now();
+    let counted = store
+        .increment_below("lock-test", 5, now + Duration::minutes(1), now)
+        .await
+        .unwrap();
+    assert_eq!(counted, Some(1));
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(250),
+        "the write did not wait for the lock"
+    );
+    release.join().unwrap();
 }

@@ -2,20 +2,39 @@
 //! headers or cookies: those carry session tokens.
 
 use axum::extract::Request;
-use axum::middleware::Next;
+use axum::http::Method;
 use axum::response::Response;
+use std::time::Instant;
 
-pub async fn access_log(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let started = std::time::Instant::now();
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    if status >= 500 {
-        tracing::error!(%method, %path, status, latency_ms, "request");
-    } else {
-        tracing::info!(%method, %path, status, latency_ms, "request");
+/// A request being answered, to be logged once its response is known. Each surface's one layer
+/// (`coder_surface`, `barong_surface`) opens it first and closes it last.
+pub struct AccessLog {
+    method: Method,
+    path: String,
+    started: Instant,
+}
+
+impl AccessLog {
+    pub fn start(request: &Request) -> Self {
+        Self {
+            method: request.method().clone(),
+            path: request.uri().path().to_owned(),
+            started: Instant::now(),
+        }
     }
-    response
+
+    pub fn finish(self, response: &Response) {
+        let Self {
+            method,
+            path,
+            started,
+        } = self;
+        let status = response.status().as_u16();
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if status >= 500 {
+            tracing::error!(%method, %path, status, latency_ms, "request");
+        } else {
+            tracing::info!(%method, %path, status, latency_ms, "request");
+        }
+    }
 }

@@ -1,22 +1,19 @@
 //! What every Coder response carries, and Coder's answer for unknown routes.
 
-use super::access_log::access_log;
-use super::csrf::csrf;
+use super::access_log::AccessLog;
+use super::csrf::check_csrf;
 use crate::state::AppState;
 use crate::wire::coder::CoderError;
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware::Next;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 
 pub const BUILD_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"), "-gatehouse");
 
 /// `X-Coder-Build-Version` and `X-Content-Type-Options: nosniff` on every response.
-pub async fn coder_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+fn add_coder_headers(headers: &mut HeaderMap) {
     headers.insert(
         HeaderName::from_static("x-coder-build-version"),
         HeaderValue::from_static(BUILD_VERSION),
@@ -25,7 +22,6 @@ pub async fn coder_headers(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    response
 }
 
 /// Fallback: `404 {"message":"Route not found."}`.
@@ -44,7 +40,15 @@ pub async fn method_not_allowed() -> Response {
 pub fn serve_coder_routes(routes: Router, state: AppState) -> Router {
     routes
         .fallback(route_not_found)
-        .layer(from_fn_with_state(state, csrf))
-        .layer(from_fn(coder_headers))
-        .layer(from_fn(access_log))
+        .layer(from_fn_with_state(state, coder_surface))
+}
+
+/// The access log around the CSRF check around the route, then Coder's headers: one layer, as
+/// each layer costs every request a clone of the route and a boxed future.
+async fn coder_surface(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let log = AccessLog::start(&request);
+    let mut response = check_csrf(&state, request, next).await;
+    add_coder_headers(response.headers_mut());
+    log.finish(&response);
+    response
 }

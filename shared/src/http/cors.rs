@@ -3,7 +3,7 @@
 //! hour, credentials only when configured (and then only for origins named explicitly).
 
 use crate::state::AppState;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -34,12 +34,12 @@ fn add(headers: &mut HeaderMap, state: &AppState, origin: HeaderValue) {
     headers.append(header::VARY, HeaderValue::from_static("Origin"));
 }
 
-pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn cors(state: &AppState, request: Request, next: Next) -> Response {
     let origin = request
         .headers()
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
-        .and_then(|o| allowed_origin(&state, o));
+        .and_then(|o| allowed_origin(state, o));
     let Some(origin) = origin else {
         return next.run(request).await;
     };
@@ -50,7 +50,7 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
     if preflight {
         let mut response = StatusCode::OK.into_response();
         let headers = response.headers_mut();
-        add(headers, &state, origin);
+        add(headers, state, origin);
         headers.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
             HeaderValue::from_static(METHODS),
@@ -68,6 +68,6 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
         return response;
     }
     let mut response = next.run(request).await;
-    add(response.headers_mut(), &state, origin);
+    add(response.headers_mut(), state, origin);
     response
 }

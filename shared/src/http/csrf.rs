@@ -7,7 +7,7 @@ use super::cookies::{SameSite, SetCookie, cookie};
 use super::credentials::{CODER_SESSION_COOKIE, CODER_SESSION_HEADER};
 use super::public_url::public_url;
 use crate::state::AppState;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -88,8 +88,9 @@ fn passes(request: &Request, real: Option<&[u8]>) -> bool {
 }
 
 /// Checks state-changing cookie-authenticated requests; gives every client without a CSRF
-/// cookie one (as Coder does), and marks responses as varying by cookie.
-pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// cookie one (as Coder does), and marks responses as varying by cookie. `next` answers the
+/// requests that pass.
+pub async fn check_csrf(state: &AppState, request: Request, next: Next) -> Response {
     let real = cookie_token(&request);
     let mut response = if passes(&request, real.as_deref()) {
         let (parts, body) = request.into_parts();

@@ -119,7 +119,11 @@ impl ApiKeyStore for EmbeddedStore {
 #[async_trait]
 impl SessionStore for EmbeddedStore {
     async fn api_key_with_user(&self, id: &str) -> StoreResult<Option<(ApiKey, Option<User>)>> {
-        self.item_with_user::<ApiKeyRecord, ApiKey>(&keys::api_key(id), |k| k.user_id)
-            .await
+        self.item_with_user::<ApiKeyRecord, ApiKey>(
+            &keys::api_key(id),
+            |k| k.user_id,
+            |c| &c.api_keys,
+        )
+        .await
     }
 }

@@ -70,9 +70,11 @@ impl BarongApiKeyStore for EmbeddedStore {
         &self,
         kid: &str,
     ) -> StoreResult<Option<(BarongApiKey, Option<User>)>> {
-        self.item_with_user::<BarongApiKeyRecord, BarongApiKey>(&keys::barong_api_key(kid), |k| {
-            k.user_id
-        })
+        self.item_with_user::<BarongApiKeyRecord, BarongApiKey>(
+            &keys::barong_api_key(kid),
+            |k| k.user_id,
+            |c| &c.barong_api_keys,
+        )
         .await
     }
 

@@ -22,8 +22,12 @@ impl BarongSessionStore for EmbeddedStore {
         id_hash: &SecretHash,
     ) -> StoreResult<Option<(BarongSession, Option<User>)>> {
         let pk = keys::barong_session(&id_hash.to_hex());
-        self.item_with_user::<BarongSessionRecord, BarongSession>(&pk, |s| s.user_id)
-            .await
+        self.item_with_user::<BarongSessionRecord, BarongSession>(
+            &pk,
+            |s| s.user_id,
+            |c| &c.barong_sessions,
+        )
+        .await
     }
 
     async fn touch_barong_session(&self, session: &BarongSession) -> StoreResult<()> {
