@@ -402,11 +402,15 @@ fn transact<T, W>(
 where
     W: FnOnce(&Items<'_>) -> StoreResult<T>,
 {
+    // A cached statement: parsing the pragma anew took longer than running it.
     let synchronous = match durability {
-        Durability::Immediate => "FULL",
-        Durability::Eventual => "NORMAL",
+        Durability::Immediate => "PRAGMA synchronous = FULL",
+        Durability::Eventual => "PRAGMA synchronous = NORMAL",
     };
-    if let Err(e) = conn.pragma_update(None, "synchronous", synchronous) {
+    if let Err(e) = conn
+        .prepare_cached(synchronous)
+        .and_then(|mut s| s.execute([]))
+    {
         return Ok(Err(backend(e)));
     }
     if lock == Lock::IfFree
