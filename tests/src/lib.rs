@@ -364,3 +364,27 @@ pub async fn append_role_until_committed(
         }
     }
 }
+
+/// A session key for `user` as the store keeps it (secret "secret"), valid for `expires_in`.
+pub fn session_key(
+    user: &gatehouse::model::User,
+    expires_in: chrono::Duration,
+) -> gatehouse::model::ApiKey {
+    let now = chrono::Utc::now();
+    gatehouse::model::ApiKey {
+        id: gatehouse::token::random_alphanumeric(10),
+        hashed_secret: gatehouse::token::SecretHash::of("secret"),
+        user_id: user.id,
+        user_generation: user.session_generation,
+        login_type: gatehouse::model::LoginType::Password,
+        created_at: now,
+        updated_at: now,
+        last_used: now,
+        expires_at: now + expires_in,
+        lifetime_seconds: 86400,
+        ip_address: "127.0.0.1".into(),
+        token_name: String::new(),
+        scopes: Vec::new(),
+        allow_list: vec![gatehouse::model::AllowListEntry::everything()],
+    }
+}

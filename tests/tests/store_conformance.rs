@@ -7,10 +7,12 @@
 )]
 
 use chrono::{DateTime, Duration, Utc};
-use gatehouse::model::{ApiKey, LoginType, Organization, User};
+use gatehouse::model::{Organization, User};
 use gatehouse::store::{Store, StoreError};
 use gatehouse::token::SecretHash;
-use gatehouse_tests::{Backend, both_stores, test_settings, unique_email, unique_username};
+use gatehouse_tests::{
+    Backend, both_stores, session_key, test_settings, unique_email, unique_username,
+};
 use std::sync::Arc;
 
 async fn store(b: Backend) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
@@ -33,26 +35,6 @@ fn org(default: bool) -> Organization {
         is_default: default,
         created_at: Utc::now(),
         updated_at: Utc::now(),
-    }
-}
-
-fn key(user: &User, expires_in: Duration) -> ApiKey {
-    let now = Utc::now();
-    ApiKey {
-        id: gatehouse::token::random_alphanumeric(10),
-        hashed_secret: SecretHash::of("secret"),
-        user_id: user.id,
-        user_generation: user.session_generation,
-        login_type: LoginType::Password,
-        created_at: now,
-        updated_at: now,
-        last_used: now,
-        expires_at: now + expires_in,
-        lifetime_seconds: 86400,
-        ip_address: "127.0.0.1".into(),
-        token_name: String::new(),
-        scopes: Vec::new(),
-        allow_list: vec![gatehouse::model::AllowListEntry::everything()],
     }
 }
 
@@ -246,8 +228,8 @@ async fn api_keys(b: Backend) {
     let (s, _d) = store(b).await;
     let u = user(&unique_email("k"), &unique_username("k"));
     s.create_user(&u).await.unwrap();
-    let k1 = key(&u, Duration::hours(24));
-    let k2 = key(&u, Duration::hours(24));
+    let k1 = session_key(&u, Duration::hours(24));
+    let k2 = session_key(&u, Duration::hours(24));
     s.insert_api_key(&k1).await.unwrap();
     s.insert_api_key(&k2).await.unwrap();
     assert!(matches!(

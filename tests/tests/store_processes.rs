@@ -10,12 +10,11 @@
 )]
 
 use chrono::{Duration, Utc};
-use gatehouse::model::{AllowListEntry, ApiKey, LoginType, User};
+use gatehouse::model::User;
 use gatehouse::store::{
     ApiKeyStore, CounterStore, EmbeddedStore, SessionStore, StoreError, UserStore, update_user_with,
 };
-use gatehouse::token::SecretHash;
-use gatehouse_tests::{append_role_until_committed, unique_email, unique_username};
+use gatehouse_tests::{append_role_until_committed, session_key, unique_email, unique_username};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -109,33 +108,13 @@ async fn a_writer_killed_mid_write_leaves_the_store_readable_and_writable() {
     assert_eq!(after.roles.last().map(String::as_str), Some("after"));
 }
 
-fn session_key(user: &User) -> ApiKey {
-    let now = Utc::now();
-    ApiKey {
-        id: gatehouse::token::random_alphanumeric(10),
-        hashed_secret: SecretHash::of("secret"),
-        user_id: user.id,
-        user_generation: user.session_generation,
-        login_type: LoginType::Password,
-        created_at: now,
-        updated_at: now,
-        last_used: now,
-        expires_at: now + Duration::hours(24),
-        lifetime_seconds: 86400,
-        ip_address: "127.0.0.1".into(),
-        token_name: String::new(),
-        scopes: Vec::new(),
-        allow_list: vec![AllowListEntry::everything()],
-    }
-}
-
 /// Authentication reads a credential and its user from a per-process cache; a write by another
 /// process must reach the very next read here, cache or not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_by_another_process_reaches_the_next_cached_read() {
     let dir = tempfile::tempdir().unwrap();
     let (store, user) = store_with_user(dir.path()).await;
-    let key = session_key(&user);
+    let key = session_key(&user, Duration::hours(24));
     store.insert_api_key(&key).await.unwrap();
     for _ in 0..3 {
         // Read again and again: from the second read on, the pair comes from the cache.
@@ -163,7 +142,7 @@ async fn a_change_by_another_process_reaches_the_next_cached_read() {
     );
 
     // A suspension through `other` reaches `store` the same way.
-    let key = session_key(&user);
+    let key = session_key(&user, Duration::hours(24));
     store.insert_api_key(&key).await.unwrap();
     store.api_key_with_user(&key.id).await.unwrap();
     let fresh = other.user_by_id(user.id).await.unwrap().unwrap();

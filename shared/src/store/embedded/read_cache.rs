@@ -29,7 +29,7 @@ const MAX_AGE: Duration = Duration::from_secs(1);
 const CAPACITY: usize = 4096;
 
 /// The key prefixes of what the caches hold: the credential items and the users they name
-/// (`tests::prefixes_are_the_keys` ties them to [`keys`]).
+/// (`tests::prefixes_are_the_keys` ties them to `crate::store::keys`).
 const CACHED_PREFIXES: [&str; 4] = ["USER#", "APIKEY#", "BSESSION#", "BAPIKEY#"];
 
 /// Whether a write to `key` can change a pair the caches hold.
