@@ -1,6 +1,7 @@
 //! `gatehouse-local`: every endpoint group on one port, on the embedded store and the mail outbox
 //! unless configured otherwise. Stops cleanly on SIGTERM or Ctrl-C: in-flight requests finish,
-//! every committed write is already durable on disk.
+//! and every committed write is already in the database files (synced to disk when it takes
+//! access away; sessions and counters only reach the disk with the next sync).
 
 use gatehouse::AppState;
 use gatehouse::config::Settings;
