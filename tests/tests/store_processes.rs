@@ -184,3 +184,27 @@ async fn a_write_waits_while_another_process_holds_the_lock() {
     );
     release.join().unwrap();
 }
+
+/// The store copies its write-ahead log into the database itself (SQLite's own checkpoint in the
+/// commit is off): under a stream of writes the log is reused, not grown without bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_is_checkpointed_under_a_stream_of_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = store_with_user(dir.path()).await;
+    let now = Utc::now();
+    // Each write is at least one 4 KiB page in the log: 6,000 of them, six times the point at
+    // which a checkpoint is due.
+    for i in 0..6_000 {
+        store
+            .increment_below(&format!("stream-{i}"), 5, now + Duration::minutes(1), now)
+            .await
+            .unwrap();
+    }
+    let log = std::fs::metadata(dir.path().join("gatehouse.sqlite3-wal"))
+        .unwrap()
+        .len();
+    assert!(
+        log < 3_000 * 4096,
+        "the log grew to {log} bytes: it is not being checkpointed"
+    );
+}

@@ -57,7 +57,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const IDLE_CONNECTIONS: usize = 8;
 
 /// The log size, in pages, at which a commit has the log copied into the database (SQLite's own
-/// default, here run on a blocking thread, see [`checkpoint_if_due`]).
+/// default, here run on a blocking thread, see [`checkpoint`]).
 const CHECKPOINT_PAGES: i32 = 1000;
 
 #[derive(Clone)]
@@ -138,7 +138,7 @@ impl Pool {
 }
 
 /// Every pooled connection: waits for another process's write lock, and leaves checkpoints to
-/// [`checkpoint_if_due`] (SQLite would run them inside the commit, which may be on an async
+/// [`checkpoint`] (SQLite would run them inside the commit, which may be on an async
 /// worker, with two disk syncs).
 fn prepare(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
@@ -156,23 +156,22 @@ fn note_log_size(_: &rusqlite::hooks::Wal, pages: std::ffi::c_int) -> rusqlite::
     Ok(())
 }
 
-/// After a commit on this thread: once the log has grown past [`CHECKPOINT_PAGES`], copies it
-/// into the database on a blocking thread (passive: it waits for no one, and a later commit
-/// retries whatever it could not copy).
-fn checkpoint_if_due(pool: &Arc<Pool>) {
-    if LOG_PAGES.replace(0) < CHECKPOINT_PAGES {
-        return;
-    }
-    let pool = Arc::clone(pool);
-    tokio::task::spawn_blocking(move || {
-        let done = pool.with(|conn| {
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                .map_err(backend)
-        });
-        if let Err(e) = done {
-            tracing::warn!(error = %e, "checkpoint of the embedded store's log failed");
-        }
+/// After a commit on this thread: whether the log has grown past [`CHECKPOINT_PAGES`].
+fn checkpoint_due() -> bool {
+    LOG_PAGES.replace(0) >= CHECKPOINT_PAGES
+}
+
+/// Copies the log into the database, on a blocking thread (passive: it waits for no one, and a
+/// later commit retries whatever it could not copy). Once all of it is copied, the next write
+/// starts the log over.
+fn checkpoint(pool: &Pool) {
+    let done = pool.with(|conn| {
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(backend)
     });
+    if let Err(e) = done {
+        tracing::warn!(error = %e, "checkpoint of the embedded store's log failed");
+    }
 }
 
 /// The item table inside one transaction, noting whether it wrote anything the read caches hold.
@@ -321,7 +320,18 @@ impl EmbeddedStore {
                 })?;
                 match attempt {
                     Ok(out) => {
-                        checkpoint_if_due(&self.pool);
+                        if checkpoint_due() {
+                            // Awaited, as SQLite's own checkpoint is part of the commit: a
+                            // writer that went on at once would append to the log while it
+                            // is copied, so the copy would never finish and the log never
+                            // start over.
+                            let pool = Arc::clone(&self.pool);
+                            if let Err(e) =
+                                tokio::task::spawn_blocking(move || checkpoint(&pool)).await
+                            {
+                                tracing::warn!(error = %e, "checkpoint task failed");
+                            }
+                        }
                         return out;
                     }
                     Err(LockHeld(work)) => work,
@@ -341,7 +351,10 @@ impl EmbeddedStore {
                         }
                     },
                 );
-            checkpoint_if_due(&pool);
+            // Already on a blocking thread.
+            if checkpoint_due() {
+                checkpoint(&pool);
+            }
             out
         })
         .await
@@ -478,10 +491,11 @@ impl EmbeddedStore {
         let cache = cache(&self.cached);
         // The stamp before the read: a write committed after it changes the stamp.
         let stamp = self.cached.changes.current();
-        let read_at = Instant::now();
         if let Some(hit) = stamp.and_then(|s| cache.get(pk, s)) {
             return Ok(Some(hit));
         }
+        // Only a miss needs the time: the read below starts after it.
+        let read_at = Instant::now();
         let rows = self
             .read_statement(|conn| {
                 conn.prepare_cached(ITEM_WITH_USER)
