@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use gatehouse::model::{Organization, User};
-use gatehouse::store::{Store, StoreError};
+use gatehouse::store::{SlidingWindow, Store, StoreError};
 use gatehouse::token::SecretHash;
 use gatehouse_tests::{
     Backend, both_stores, session_key, test_settings, unique_email, unique_username,
@@ -343,6 +343,66 @@ async fn counter_boundaries(b: Backend) {
             .unwrap(),
         Some(1)
     );
+}
+
+/// A sliding window: the previous minute's count, weighted, lowers the current one's ceiling;
+/// an expired previous counter lowers nothing.
+async fn sliding_window_carries_the_previous_minute(b: Backend) {
+    let (s, _d) = store(b).await;
+    let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
+    let key = unique_username("win");
+    let window = |previous_weight: f64| SlidingWindow {
+        previous: format!("{key}#1"),
+        current: format!("{key}#2"),
+        expires_at: now + Duration::seconds(120),
+        limit: 4,
+        previous_weight,
+    };
+    for _ in 0..3 {
+        s.increment_below(&format!("{key}#1"), 10, now + Duration::seconds(60), now)
+            .await
+            .unwrap();
+    }
+    // 4 - floor(3 * 0.5) = 3 for the current minute.
+    for n in 1..=3 {
+        assert_eq!(
+            s.increment_in_window(&window(0.5), now).await.unwrap(),
+            (3, Some(n))
+        );
+    }
+    assert_eq!(
+        s.increment_in_window(&window(0.5), now).await.unwrap(),
+        (3, None)
+    );
+    assert_eq!(s.counter(&format!("{key}#2"), now).await.unwrap(), 3);
+    // With the previous minute's counter expired, the whole limit is the current one's.
+    let later = now + Duration::seconds(60);
+    assert_eq!(
+        s.increment_in_window(&window(0.5), later).await.unwrap(),
+        (4, Some(4))
+    );
+    assert_eq!(
+        s.increment_in_window(&window(0.5), later).await.unwrap(),
+        (4, None)
+    );
+}
+
+/// A sign-in's key and its record land together, and a key that exists is still refused.
+async fn a_key_is_written_with_its_sign_in(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&unique_email("rk"), &unique_username("rk"));
+    s.create_user(&u).await.unwrap();
+    let key = session_key(&u, Duration::hours(24));
+    let sign_in = activity(Some(u.id), 1, "login");
+    s.insert_api_key_recorded(&key, &sign_in).await.unwrap();
+    assert_eq!(s.api_key(&key.id).await.unwrap().unwrap(), key);
+    assert_eq!(s.activities_of_user(u.id).await.unwrap(), vec![sign_in]);
+    assert!(matches!(
+        s.insert_api_key_recorded(&key, &activity(Some(u.id), 2, "login"))
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(s.api_key(&key.id).await.unwrap().unwrap(), key);
 }
 
 /// Renaming claims the new username and frees the old one in one step.
@@ -885,6 +945,8 @@ both_stores!(
     api_keys,
     counters,
     counter_boundaries,
+    sliding_window_carries_the_previous_minute,
+    a_key_is_written_with_its_sign_in,
     rename_moves_the_username,
     deletion_frees_email_and_username,
     organizations_are_listed,

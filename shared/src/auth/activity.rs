@@ -153,6 +153,14 @@ fn next_seq(now_micros: i64) -> i64 {
 /// Writes the record. A failure is logged and does not change the answer: the event itself
 /// already happened.
 pub async fn record(state: &AppState, origin: &Origin, event: Event<'_>) {
+    let activity = entry(state, origin, event);
+    if let Err(error) = state.store.record_activity(&activity).await {
+        tracing::error!(%error, action = %activity.action, "recording an activity failed");
+    }
+}
+
+/// The record of `event`, for a store call that writes it together with what it records.
+pub fn entry(state: &AppState, origin: &Origin, event: Event<'_>) -> Activity {
     let now = state.clock.now();
     let (topic, action) = event.kind.barong();
     let (audit_action, resource_type) = event.kind.coder();
@@ -161,7 +169,7 @@ pub async fn record(state: &AppState, origin: &Origin, event: Event<'_>) {
         (None, Some(user)) => (Some(user.id), user.username.clone()),
         (None, None) => (None, String::new()),
     };
-    let activity = Activity {
+    Activity {
         id: Uuid::new_v4(),
         seq: next_seq(now.timestamp_micros()),
         user_id: event.actor.map(|u| u.id),
@@ -187,8 +195,5 @@ pub async fn record(state: &AppState, origin: &Origin, event: Event<'_>) {
         resource_target,
         status_code: event.status,
         created_at: now,
-    };
-    if let Err(error) = state.store.record_activity(&activity).await {
-        tracing::error!(%error, action, "recording an activity failed");
     }
 }

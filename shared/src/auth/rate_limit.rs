@@ -4,6 +4,7 @@
 
 use crate::Error;
 use crate::state::AppState;
+use crate::store::SlidingWindow;
 
 const WINDOW_SECONDS: i64 = 60;
 
@@ -23,18 +24,15 @@ pub async fn hit(state: &AppState, key: &str, limit: u32) -> Result<RateDecision
     let window = epoch.div_euclid(WINDOW_SECONDS);
     let elapsed =
         epoch.rem_euclid(WINDOW_SECONDS) as f64 + f64::from(now.timestamp_subsec_millis()) / 1000.0;
-    let previous = state
-        .store
-        .counter(&format!("{key}#{}", window - 1), now)
-        .await?;
-    let carried = (previous as f64 * (1.0 - elapsed / WINDOW_SECONDS as f64)).floor() as u64;
-    let ceiling = u64::from(limit).saturating_sub(carried);
     let reset = (window + 1) * WINDOW_SECONDS;
-    let expires = chrono::DateTime::from_timestamp(reset + WINDOW_SECONDS, 0).unwrap_or(now);
-    let counted = state
-        .store
-        .increment_below(&format!("{key}#{window}"), ceiling, expires, now)
-        .await?;
+    let sliding = SlidingWindow {
+        previous: format!("{key}#{}", window - 1),
+        current: format!("{key}#{window}"),
+        expires_at: chrono::DateTime::from_timestamp(reset + WINDOW_SECONDS, 0).unwrap_or(now),
+        limit: u64::from(limit),
+        previous_weight: 1.0 - elapsed / WINDOW_SECONDS as f64,
+    };
+    let (ceiling, counted) = state.store.increment_in_window(&sliding, now).await?;
     Ok(match counted {
         Some(count) => RateDecision {
             allowed: true,

@@ -1,7 +1,7 @@
 //! Session tokens: issue, authenticate (with sliding refresh), revoke.
 
 use crate::Error;
-use crate::model::{AllowListEntry, ApiKey, ApiKeyScope, LoginType, User, UserStatus};
+use crate::model::{Activity, AllowListEntry, ApiKey, ApiKeyScope, LoginType, User, UserStatus};
 use crate::rbac::{Object, Scope, Subject, authorize, subject_for};
 use crate::state::AppState;
 use crate::store::StoreError;
@@ -76,6 +76,25 @@ pub async fn issue(
     spec: KeySpec,
     ip: IpAddr,
 ) -> Result<(String, ApiKey), Error> {
+    let (minted, key) = mint(state, user, spec, ip);
+    state.store.insert_api_key(&key).await?;
+    Ok((minted.token(), key))
+}
+
+/// [`issue`], with the record of the sign-in that asked for the key written alongside it.
+pub async fn issue_recorded(
+    state: &AppState,
+    user: &User,
+    spec: KeySpec,
+    ip: IpAddr,
+    sign_in: &Activity,
+) -> Result<(String, ApiKey), Error> {
+    let (minted, key) = mint(state, user, spec, ip);
+    state.store.insert_api_key_recorded(&key, sign_in).await?;
+    Ok((minted.token(), key))
+}
+
+fn mint(state: &AppState, user: &User, spec: KeySpec, ip: IpAddr) -> (NewSessionToken, ApiKey) {
     let now = truncate(state.clock.now());
     let minted = NewSessionToken::generate();
     let key = ApiKey {
@@ -94,8 +113,7 @@ pub async fn issue(
         scopes: spec.scopes.into_iter().map(ApiKeyScope).collect(),
         allow_list: spec.allow_list,
     };
-    state.store.insert_api_key(&key).await?;
-    Ok((minted.token(), key))
+    (minted, key)
 }
 
 /// Coder's `ExtractAPIKey`: checks the token, refreshes a sliding expiry, activates a dormant

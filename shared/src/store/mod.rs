@@ -97,6 +97,11 @@ pub trait OrganizationStore: Send + Sync {
 pub trait ApiKeyStore: Send + Sync {
     /// Inserts a key; a named key's name stays unique per user (`TokenNameTaken`).
     async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()>;
+    /// Inserts `key` as [`Self::insert_api_key`] does, and records `activity`, the sign-in that
+    /// issued it: the embedded store in one transaction, DynamoDB in two requests at once. A
+    /// record DynamoDB refuses is logged and the key stands, as a failed record never changes
+    /// an answer.
+    async fn insert_api_key_recorded(&self, key: &ApiKey, activity: &Activity) -> StoreResult<()>;
     async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>>;
 
     /// Saves a key's usage (sliding expiry, last use) unless it was deleted meanwhile.
@@ -177,6 +182,42 @@ pub trait CounterStore: Send + Sync {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<u64>>;
+    /// Counts one request in `window`: reads the previous minute's counter, and adds one to
+    /// the current minute's below the ceiling that leaves. Returns the ceiling and the new
+    /// count, `None` when refused. A store that can do both in one transaction does.
+    async fn increment_in_window(
+        &self,
+        window: &SlidingWindow,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(u64, Option<u64>)> {
+        let ceiling = window.ceiling(self.counter(&window.previous, now).await?);
+        let counted = self
+            .increment_below(&window.current, ceiling, window.expires_at, now)
+            .await?;
+        Ok((ceiling, counted))
+    }
+}
+
+/// A sliding-window limit as go-chi/httprate counts it: the previous window's counter weighs
+/// by how much of it the sliding window still covers, the current one fully.
+#[derive(Debug, Clone)]
+pub struct SlidingWindow {
+    /// The previous window's counter.
+    pub previous: String,
+    /// The current window's counter, forgotten after `expires_at`.
+    pub current: String,
+    pub expires_at: DateTime<Utc>,
+    pub limit: u64,
+    /// The share of the previous window still inside the sliding one, in `[0, 1]`.
+    pub previous_weight: f64,
+}
+
+impl SlidingWindow {
+    /// How far the current counter may go, given the previous one.
+    pub fn ceiling(&self, previous_count: u64) -> u64 {
+        let carried = (previous_count as f64 * self.previous_weight).floor() as u64;
+        self.limit.saturating_sub(carried)
+    }
 }
 
 #[async_trait]

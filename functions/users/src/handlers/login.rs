@@ -32,9 +32,10 @@ pub async fn login(
         }
     };
     let event = Event::new(Kind::Login, Surface::Coder, 201, Some(&user));
-    activity::record(&state, &origin, event).await;
+    let sign_in = activity::entry(&state, &origin, event);
     let spec = session::KeySpec::login(&state, LoginType::Password);
-    let (token, _) = session::issue(&state, &user, spec, ip).await.map_err(|e| {
+    let issued = session::issue_recorded(&state, &user, spec, ip, &sign_in).await;
+    let (token, _) = issued.map_err(|e| {
         tracing::error!(error = %e, "creating a session failed");
         CoderError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

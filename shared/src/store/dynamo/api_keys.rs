@@ -1,6 +1,8 @@
 //! API keys: one item each, indexed per user in `gsi1`; a named key's name marker expires with it.
 
 use super::*;
+use crate::model::Activity;
+use crate::store::ActivityStore;
 
 fn api_key_item(key: &ApiKey) -> StoreResult<Item> {
     let mut i = item(&keys::api_key(&key.id));
@@ -47,6 +49,16 @@ impl ApiKeyStore for DynamoStore {
             outcomes.push(StoreError::TokenNameTaken);
         }
         self.transact(items, outcomes).await
+    }
+
+    async fn insert_api_key_recorded(&self, key: &ApiKey, activity: &Activity) -> StoreResult<()> {
+        // Side by side, one round trip: a transaction would cost twice the write units.
+        let (inserted, recorded) =
+            tokio::join!(self.insert_api_key(key), self.record_activity(activity));
+        if let Err(error) = recorded {
+            tracing::error!(%error, action = %activity.action, "recording an activity failed");
+        }
+        inserted
     }
 
     async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>> {

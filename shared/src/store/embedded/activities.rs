@@ -36,24 +36,42 @@ impl Items<'_> {
     }
 }
 
+/// An activity's items, encoded before the transaction that writes them.
+pub(super) struct ActivityEntries {
+    order: String,
+    record: String,
+    user_entry: Option<String>,
+}
+
+impl ActivityEntries {
+    pub(super) fn of(activity: &Activity) -> StoreResult<Self> {
+        let order = keys::activity_order(activity.seq, activity.id);
+        Ok(Self {
+            record: records::encode(&ActivityRecord(activity.clone()))?,
+            user_entry: activity
+                .user_id
+                .map(|user_id| format!("{}{order}", user_prefix(user_id))),
+            order,
+        })
+    }
+
+    pub(super) fn put(&self, t: &Items<'_>) -> StoreResult<()> {
+        t.put(&all_entry(&self.order), self.record.as_bytes())?;
+        match &self.user_entry {
+            Some(entry) => t.put(entry, b""),
+            None => Ok(()),
+        }
+    }
+}
+
 #[async_trait]
 impl ActivityStore for EmbeddedStore {
     async fn record_activity(&self, activity: &Activity) -> StoreResult<()> {
-        let order = keys::activity_order(activity.seq, activity.id);
-        let record = records::encode(&ActivityRecord(activity.clone()))?;
-        let user_entry = activity
-            .user_id
-            .map(|user_id| format!("{}{order}", user_prefix(user_id)));
+        let entries = ActivityEntries::of(activity)?;
         // Like the session a sign-in creates: losing the entry to a power cut loses nothing
         // that grants or takes access. Recording the same activity again rewrites it.
-        self.write_with(Durability::Eventual, move |t| {
-            t.put(&all_entry(&order), record.as_bytes())?;
-            match user_entry {
-                Some(entry) => t.put(&entry, b""),
-                None => Ok(()),
-            }
-        })
-        .await
+        self.write_with(Durability::Eventual, move |t| entries.put(t))
+            .await
     }
 
     async fn activities_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Activity>> {

@@ -1,6 +1,8 @@
 //! API keys, their per-user index entries and name markers.
 
+use super::activities::ActivityEntries;
 use super::*;
+use crate::model::Activity;
 
 /// Removes a key, its index entry and its name marker (when it still holds the name).
 fn remove_api_key(items: &Items<'_>, id: &str) -> StoreResult<()> {
@@ -38,28 +40,17 @@ fn key_ids_of_user(items: &Items<'_>, user_id: Uuid) -> StoreResult<Vec<String>>
 impl ApiKeyStore for EmbeddedStore {
     async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()> {
         let key = key.clone();
+        self.write_with(Durability::Eventual, move |t| insert_key(t, &key))
+            .await
+    }
+
+    async fn insert_api_key_recorded(&self, key: &ApiKey, activity: &Activity) -> StoreResult<()> {
+        let key = key.clone();
+        let entries = ActivityEntries::of(activity)?;
+        // One commit where two would each pay for taking the lock and writing the log.
         self.write_with(Durability::Eventual, move |t| {
-            let pk = keys::api_key(&key.id);
-            if t.exists(&pk)? {
-                return Err(StoreError::Conflict);
-            }
-            if !key.token_name.is_empty() {
-                let name = keys::token_name_marker(key.user_id, &key.token_name);
-                // The name is free when no live key holds it (a key minted now: `created_at`).
-                if let Some(holder) = marker_target(t, &name)? {
-                    let live = t
-                        .get(&holder)?
-                        .map(|b| records::decode::<ApiKeyRecord, ApiKey>(&b))
-                        .transpose()?
-                        .is_some_and(|k| k.expires_at > key.created_at);
-                    if live {
-                        return Err(StoreError::TokenNameTaken);
-                    }
-                }
-                t.put(&name, &marker(&pk)?)?;
-            }
-            t.put(&pk, records::encode(&ApiKeyRecord::from(&key))?.as_bytes())?;
-            t.put(&user_key_index(key.user_id, &key.id), b"")
+            insert_key(t, &key)?;
+            entries.put(t)
         })
         .await
     }
@@ -126,4 +117,28 @@ impl SessionStore for EmbeddedStore {
         )
         .await
     }
+}
+
+fn insert_key(t: &Items<'_>, key: &ApiKey) -> StoreResult<()> {
+    let pk = keys::api_key(&key.id);
+    if t.exists(&pk)? {
+        return Err(StoreError::Conflict);
+    }
+    if !key.token_name.is_empty() {
+        let name = keys::token_name_marker(key.user_id, &key.token_name);
+        // The name is free when no live key holds it (a key minted now: `created_at`).
+        if let Some(holder) = marker_target(t, &name)? {
+            let live = t
+                .get(&holder)?
+                .map(|b| records::decode::<ApiKeyRecord, ApiKey>(&b))
+                .transpose()?
+                .is_some_and(|k| k.expires_at > key.created_at);
+            if live {
+                return Err(StoreError::TokenNameTaken);
+            }
+        }
+        t.put(&name, &marker(&pk)?)?;
+    }
+    t.put(&pk, records::encode(&ApiKeyRecord::from(key))?.as_bytes())?;
+    t.put(&user_key_index(key.user_id, &key.id), b"")
 }

@@ -15,8 +15,8 @@ use super::records::{
 };
 use super::{
     ActivityStore, ApiKeyStore, BarongApiKeyStore, BarongSessionStore, CounterStore,
-    OrganizationStore, RestrictionStore, SecretStore, SessionStore, StoreError, StoreResult,
-    UserStore, keys,
+    OrganizationStore, RestrictionStore, SecretStore, SessionStore, SlidingWindow, StoreError,
+    StoreResult, UserStore, keys,
 };
 use crate::model::{ApiKey, BarongSession, Organization, Restriction, User};
 use crate::token::SecretHash;
@@ -137,11 +137,13 @@ impl Pool {
     }
 }
 
-/// Every pooled connection: waits for another process's write lock, and leaves checkpoints to
-/// [`checkpoint`] (SQLite would run them inside the commit, which may be on an async
-/// worker, with two disk syncs).
+/// Every pooled connection: commits without a sync unless the write is
+/// [`Durability::Immediate`] (so the common write sets nothing), waits for another process's
+/// write lock, and leaves checkpoints to [`checkpoint`] (SQLite would run them inside the
+/// commit, which may be on an async worker, with two disk syncs).
 fn prepare(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+    set_synchronous(conn, UNSYNCED)?;
     conn.wal_hook(Some(note_log_size));
     Ok(())
 }
@@ -415,17 +417,41 @@ fn transact<T, W>(
 where
     W: FnOnce(&Items<'_>) -> StoreResult<T>,
 {
-    // A cached statement: parsing the pragma anew took longer than running it.
-    let synchronous = match durability {
-        Durability::Immediate => "PRAGMA synchronous = FULL",
-        Durability::Eventual => "PRAGMA synchronous = NORMAL",
-    };
-    if let Err(e) = conn
-        .prepare_cached(synchronous)
-        .and_then(|mut s| s.execute([]))
-    {
-        return Ok(Err(backend(e)));
+    // Connections commit without a sync (see `prepare`); only these writes switch to it.
+    if let Durability::Eventual = durability {
+        return begin_and_run(conn, lock, cached, work);
     }
+    if let Err(e) = set_synchronous(conn, SYNCED) {
+        return Ok(Err(e));
+    }
+    let out = begin_and_run(conn, lock, cached, work);
+    if let Err(e) = set_synchronous(conn, UNSYNCED) {
+        // Left as it is, the connection syncs every commit: slower, never less durable.
+        tracing::warn!(error = %e, "cannot switch a connection back to unsynced commits");
+    }
+    out
+}
+
+const SYNCED: &str = "PRAGMA synchronous = FULL";
+const UNSYNCED: &str = "PRAGMA synchronous = NORMAL";
+
+fn set_synchronous(conn: &Connection, pragma: &str) -> StoreResult<()> {
+    // A cached statement: parsing the pragma anew took longer than running it.
+    conn.prepare_cached(pragma)
+        .and_then(|mut s| s.execute([]))
+        .map(drop)
+        .map_err(backend)
+}
+
+fn begin_and_run<T, W>(
+    conn: &mut Connection,
+    lock: Lock,
+    cached: &Cached,
+    work: W,
+) -> Result<StoreResult<T>, LockHeld<W>>
+where
+    W: FnOnce(&Items<'_>) -> StoreResult<T>,
+{
     if lock == Lock::IfFree
         && let Err(e) = conn.busy_timeout(Duration::ZERO)
     {
