@@ -317,9 +317,9 @@ impl EmbeddedStore {
         let _slot = self.slots.acquire().await.map_err(backend)?;
         let work = match durability {
             Durability::Eventual => {
-                let attempt = self.pool.with(|conn| {
-                    Ok(transact(conn, durability, Lock::IfFree, &self.cached, work))
-                })?;
+                let attempt = self
+                    .pool
+                    .with(|conn| Ok(transact(conn, Lock::IfFree, &self.cached, work)))?;
                 match attempt {
                     Ok(out) => {
                         if checkpoint_due() {
@@ -344,15 +344,27 @@ impl EmbeddedStore {
         let pool = Arc::clone(&self.pool);
         let cached = Arc::clone(&self.cached);
         tokio::task::spawn_blocking(move || {
-            let out =
-                pool.with(
-                    |conn| match transact(conn, durability, Lock::Wait, &cached, work) {
-                        Ok(out) => out,
-                        Err(LockHeld(_)) => {
-                            Err(StoreError::Backend("database is locked".to_owned()))
-                        }
-                    },
-                );
+            let out = pool.with(|conn| {
+                // Connections commit without a sync (see `prepare`); only these writes switch
+                // to it, and back.
+                let synced = matches!(durability, Durability::Immediate);
+                if synced {
+                    set_synchronous(conn, SYNCED)?;
+                }
+                let out = match transact(conn, Lock::Wait, &cached, work) {
+                    Ok(out) => out,
+                    Err(LockHeld(_)) => Err(StoreError::Backend("database is locked".to_owned())),
+                };
+                if synced && let Err(e) = set_synchronous(conn, UNSYNCED) {
+                    // Left as it is, the connection syncs every commit: slower, never less
+                    // durable.
+                    tracing::warn!(
+                        error = %e,
+                        "cannot switch a connection back to unsynced commits"
+                    );
+                }
+                out
+            });
             // Already on a blocking thread.
             if checkpoint_due() {
                 checkpoint(&pool);
@@ -395,6 +407,17 @@ impl EmbeddedStore {
     }
 }
 
+const SYNCED: &str = "PRAGMA synchronous = FULL";
+const UNSYNCED: &str = "PRAGMA synchronous = NORMAL";
+
+fn set_synchronous(conn: &Connection, pragma: &str) -> StoreResult<()> {
+    // A cached statement: parsing the pragma anew took longer than running it.
+    conn.prepare_cached(pragma)
+        .and_then(|mut s| s.execute([]))
+        .map(drop)
+        .map_err(backend)
+}
+
 /// Whether a write waits for another process's write lock.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lock {
@@ -408,42 +431,6 @@ struct LockHeld<W>(W);
 /// Runs `work` in a write transaction on `conn` and commits it; on a commit that wrote anything
 /// the read caches hold, marks the change for every process.
 fn transact<T, W>(
-    conn: &mut Connection,
-    durability: Durability,
-    lock: Lock,
-    cached: &Cached,
-    work: W,
-) -> Result<StoreResult<T>, LockHeld<W>>
-where
-    W: FnOnce(&Items<'_>) -> StoreResult<T>,
-{
-    // Connections commit without a sync (see `prepare`); only these writes switch to it.
-    if let Durability::Eventual = durability {
-        return begin_and_run(conn, lock, cached, work);
-    }
-    if let Err(e) = set_synchronous(conn, SYNCED) {
-        return Ok(Err(e));
-    }
-    let out = begin_and_run(conn, lock, cached, work);
-    if let Err(e) = set_synchronous(conn, UNSYNCED) {
-        // Left as it is, the connection syncs every commit: slower, never less durable.
-        tracing::warn!(error = %e, "cannot switch a connection back to unsynced commits");
-    }
-    out
-}
-
-const SYNCED: &str = "PRAGMA synchronous = FULL";
-const UNSYNCED: &str = "PRAGMA synchronous = NORMAL";
-
-fn set_synchronous(conn: &Connection, pragma: &str) -> StoreResult<()> {
-    // A cached statement: parsing the pragma anew took longer than running it.
-    conn.prepare_cached(pragma)
-        .and_then(|mut s| s.execute([]))
-        .map(drop)
-        .map_err(backend)
-}
-
-fn begin_and_run<T, W>(
     conn: &mut Connection,
     lock: Lock,
     cached: &Cached,
