@@ -2,7 +2,8 @@
 //!
 //! 1. Login: sequential `POST /users/login` latency, next to one argon2id verify of the same
 //!    password (both p50 over the same number of rounds, interleaved; and the median of each
-//!    login's ratio to the verify that follows it).
+//!    login's ratio to the verify that follows it), and next to the floor of this architecture:
+//!    a bare axum handler that runs the same verify and writes nothing.
 //! 2. `GET /users/me` with a session token: requests per second over N keep-alive connections,
 //!    next to a bare axum handler that returns the same JSON from memory, in alternating rounds
 //!    (bare first, then Gatehouse first, ...) so that a change in the machine's speed during the
@@ -18,7 +19,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post as post_route};
 use gatehouse::AppState;
 use gatehouse::clock::SystemClock;
 use gatehouse::config::Settings;
@@ -177,36 +178,96 @@ async fn throughput(addr: SocketAddr, request: Vec<u8>, connections: usize, seco
     counted as f64 / elapsed.as_secs_f64()
 }
 
-/// Sequential logins, each followed by one verify; returns both timings and the last token.
+/// The login timings of one run, each list in round order.
+struct LoginRun {
+    logins: Vec<Duration>,
+    floors: Vec<Duration>,
+    /// The verify right after each login, and right after each floor login.
+    after_logins: Vec<Duration>,
+    after_floors: Vec<Duration>,
+    token: String,
+}
+
+/// Sequential rounds of a login, a verify, a login to the floor server and a verify: each login
+/// follows a verify, as each verify follows a login. Returns the timings and the last token.
 async fn logins(
     addr: SocketAddr,
+    floor_addr: SocketAddr,
     state: AppState,
     stored: String,
     count: usize,
-) -> (Vec<Duration>, Vec<Duration>, String) {
+) -> LoginRun {
     let login = post(
         "/api/v2/users/login",
         &format!(r#"{{"email":"load@example.com","password":"{PASSWORD}"}}"#),
     );
-    let (mut logins, mut verifies) = (Vec::new(), Vec::new());
-    let mut token = String::new();
+    let mut run = LoginRun {
+        logins: Vec::new(),
+        floors: Vec::new(),
+        after_logins: Vec::new(),
+        after_floors: Vec::new(),
+        token: String::new(),
+    };
+    let verify = async || {
+        let started = Instant::now();
+        assert!(state.hasher.verify(Some(&stored), PASSWORD).await.unwrap());
+        started.elapsed()
+    };
     let mut c = Connection::open(addr).await;
+    let mut f = Connection::open(floor_addr).await;
     for round in 0..count + 5 {
         let started = Instant::now();
         let (status, body) = c.send(&login).await;
-        let took = started.elapsed();
+        let login_took = started.elapsed();
         assert_eq!(status, 201);
+        let after_login = verify().await;
         let started = Instant::now();
-        assert!(state.hasher.verify(Some(&stored), PASSWORD).await.unwrap());
-        let verify = started.elapsed();
+        let (status, _) = f.send(&login).await;
+        let floor_took = started.elapsed();
+        assert_eq!(status, 201);
+        let after_floor = verify().await;
         if round >= 5 {
-            logins.push(took);
-            verifies.push(verify);
+            run.logins.push(login_took);
+            run.after_logins.push(after_login);
+            run.floors.push(floor_took);
+            run.after_floors.push(after_floor);
         }
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        token = v["session_token"].as_str().unwrap().to_owned();
+        run.token = v["session_token"].as_str().unwrap().to_owned();
     }
-    (logins, verifies, token)
+    run
+}
+
+/// The floor of a login in this architecture: the same HTTP server and the same verify on the
+/// blocking pool, with no rate limit, no lookup and no session written.
+fn floor_router(state: AppState, stored: String) -> Router {
+    Router::new().route(
+        "/api/v2/users/login",
+        post_route(move |body: axum::Json<serde_json::Value>| {
+            let (state, stored) = (state.clone(), stored.clone());
+            async move {
+                let password = body["password"].as_str().unwrap_or_default();
+                let ok = state.hasher.verify(Some(&stored), password).await.unwrap();
+                let status = if ok { 201 } else { 401 };
+                (
+                    axum::http::StatusCode::from_u16(status).unwrap(),
+                    [("content-type", "application/json")],
+                    r#"{"session_token":"floor"}"#,
+                )
+            }
+        }),
+    )
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+/// The median of each `a` over the `b` of the same round: the machine's drift cancels in each.
+fn median_pair(a: &[Duration], b: &[Duration]) -> f64 {
+    let mut paired: Vec<f64> = a.iter().zip(b).map(|(a, b)| ratio(*a, *b)).collect();
+    paired.sort_by(f64::total_cmp);
+    paired[paired.len() / 2]
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -240,36 +301,52 @@ async fn main() {
         .hashed_password
         .unwrap();
 
+    let floor_addr = serve(floor_router(state.clone(), stored.clone())).await;
+
     // 1. Login against one argon2id verify, interleaved. The client has a thread and an event
     // loop of its own, as a real client would: on the server's runtime, every response would
     // reach it through one of the server's workers.
-    let (logins, verifies, token) = {
+    let run = {
         let (state, stored, count) = (state.clone(), stored.clone(), a.logins);
         std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .unwrap()
-                .block_on(logins(addr, state, stored, count))
+                .block_on(logins(addr, floor_addr, state, stored, count))
         })
         .join()
         .unwrap()
     };
-    // Each login against the verify right after it: the machine's drift cancels in each pair.
-    let mut paired: Vec<f64> = logins
+    let login_pairs = median_pair(&run.logins, &run.after_logins);
+    let floor_pairs = median_pair(&run.floors, &run.after_floors);
+    let mut extra: Vec<f64> = run
+        .logins
         .iter()
-        .zip(&verifies)
-        .map(|(l, v)| l.as_secs_f64() / v.as_secs_f64())
+        .zip(&run.floors)
+        .map(|(l, f)| (l.as_secs_f64() - f.as_secs_f64()) * 1e6)
         .collect();
-    paired.sort_by(f64::total_cmp);
-    let (login_p50, verify_p50) = (p50(logins), p50(verifies));
+    extra.sort_by(f64::total_cmp);
+    let token = run.token;
+    let verifies = [run.after_logins, run.after_floors].concat();
+    let (login_p50, floor_p50, verify_p50) = (p50(run.logins), p50(run.floors), p50(verifies));
     println!(
         "login over HTTP, {} sequential: p50 {} vs one argon2id verify p50 {}: {:.3}x (median pair {:.3}x)",
         a.logins,
         ms(login_p50),
         ms(verify_p50),
-        login_p50.as_secs_f64() / verify_p50.as_secs_f64(),
-        paired[paired.len() / 2]
+        ratio(login_p50, verify_p50),
+        login_pairs
+    );
+    println!(
+        "  floor, a bare handler running the same verify over HTTP: p50 {}: {:.3}x (median pair {:.3}x)",
+        ms(floor_p50),
+        ratio(floor_p50, verify_p50),
+        floor_pairs
+    );
+    println!(
+        "  login over the floor, median of each round's difference: {:.0} us",
+        extra[extra.len() / 2]
     );
 
     // 2. GET /users/me against a bare handler returning the same body from memory.
