@@ -605,9 +605,30 @@ async fn scoped_tokens(b: Backend) {
         !listed.text.contains(&scoped[11..]),
         "no secret in the list"
     );
+    let me = s.get_with_token("/api/v2/users/me", &owner).await;
+    assert_eq!(entry["username"], me.json["username"]);
+    assert_eq!(entry["last_used"], "1970-01-01T00:00:00Z", "never used yet");
+    let by_name = s.get_with_token(&format!("{tokens}/ci"), &owner).await;
+    assert_eq!(by_name.json["id"], entry["id"]);
+    assert!(
+        by_name.json.get("username").is_none(),
+        "codersdk.APIKey: {}",
+        by_name.text
+    );
+    // A static segment, not a token called "tokenconfig": 876600h in nanoseconds.
+    let config = s
+        .get_with_token(&format!("{tokens}/tokenconfig"), &owner)
+        .await;
     assert_eq!(
-        s.get_with_token(&format!("{tokens}/ci"), &owner).await.json["id"],
-        entry["id"]
+        config.text,
+        "{\"max_token_lifetime\":3155760000000000000}\n"
+    );
+    assert_eq!(
+        s.get_with_token(&format!("{tokens}/tokenconfig"), &member)
+            .await
+            .status,
+        400,
+        "another user's config is behind the same user check"
     );
 
     // The token's scope caps the owner's power, in authcheck and on every endpoint.

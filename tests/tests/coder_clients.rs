@@ -132,13 +132,31 @@ async fn delete_user_frees_email_and_ends_sessions(b: Backend) {
         (r.status, r.message()),
         (403, "You cannot delete yourself!")
     );
-    // A member may not delete anyone, and learns nothing about who exists.
+    // A member may not delete anyone. Coder resolves `{user}` first, and a member reads no one
+    // else: the same 400 for an existing user and an unknown one.
     for target in [owner_id.as_str(), "nosuchuser"] {
         let r = s
             .delete_with_token(&format!("/api/v2/users/{target}"), &session)
             .await;
-        assert_eq!((r.status, r.message()), (403, "Forbidden."), "{target}");
+        assert_eq!(
+            (r.status, r.message()),
+            (400, "\"user\" must be an existing uuid or username."),
+            "{target}"
+        );
     }
+    // An auditor reads every user but deletes none: 403 once the user is found.
+    let r = s
+        .put_json_with_token(
+            &format!("/api/v2/users/{id}/roles"),
+            &owner,
+            json!({"roles": ["auditor"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s
+        .delete_with_token(&format!("/api/v2/users/{owner_id}"), &session)
+        .await;
+    assert_eq!((r.status, r.message()), (403, "Forbidden."));
     let r = s
         .delete_with_token(&format!("/api/v2/users/{id}"), &owner)
         .await;
@@ -286,8 +304,20 @@ async fn login_type_auth_methods_and_build_info(b: Backend) {
         r.json,
         json!({"password": {"enabled": true}, "github": {"enabled": false, "default_provider_configured": false}, "oidc": {"enabled": false, "signInText": "", "iconUrl": ""}})
     );
+    let root = s.get("/api/v2").await;
+    assert_eq!(
+        (root.status, root.text.as_str()),
+        (200, "{\"message\":\"👋\"}\n")
+    );
     let r = s.get("/api/v2/buildinfo").await;
     assert_eq!(r.status, 200);
+    // The CLI compares this header with its own version: the same as buildinfo's.
+    assert_eq!(
+        r.headers
+            .get("x-coder-build-version")
+            .map(|v| v.to_str().unwrap()),
+        r.json["version"].as_str()
+    );
     let keys: Vec<&String> = r.json.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,

@@ -76,7 +76,7 @@ async fn every_users_event_reaches_its_handler() {
             "first-user-post.json" => 201,
             "login.json" => 201,
             "validate-password.json" => 200,
-            "auth-methods.json" | "build-info.json" => 200,
+            "api-root.json" | "auth-methods.json" | "build-info.json" => 200,
             "otp-request.json" => 204,
             "otp-change-password.json" => 400,
             // The rest carry a token this store never issued.

@@ -30,6 +30,12 @@ fn operations(doc: &Value) -> BTreeSet<(String, String)> {
 
 /// Every `HttpApi` event of the SAM template: `(METHOD, path)`, `ANY` spelled out.
 fn deployed() -> BTreeSet<(String, String)> {
+    deployed_to().into_iter().map(|(m, p, _)| (m, p)).collect()
+}
+
+/// Every `HttpApi` event of the SAM template with the binary it reaches (`""` for a function
+/// built otherwise): `(METHOD, path, binary)`, `ANY` spelled out, `{name+}` as `{name}`.
+fn deployed_to() -> BTreeSet<(String, String, String)> {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
     let template: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
@@ -38,6 +44,9 @@ fn deployed() -> BTreeSet<(String, String)> {
         let Some(events) = resource["Properties"]["Events"].as_mapping() else {
             continue;
         };
+        let binary = resource["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .unwrap_or_default();
         for event in events.values().filter(|e| e["Type"] == "HttpApi") {
             let method = event["Properties"]["Method"]
                 .as_str()
@@ -47,12 +56,15 @@ fn deployed() -> BTreeSet<(String, String)> {
                 .as_str()
                 .unwrap()
                 .replace("+}", "}");
-            if method == "ANY" {
-                for m in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
-                    out.insert((m.to_owned(), path.clone()));
-                }
+            let methods = if method == "ANY" {
+                ["GET", "POST", "PUT", "PATCH", "DELETE"]
+                    .map(str::to_owned)
+                    .to_vec()
             } else {
-                out.insert((method, path));
+                vec![method]
+            };
+            for m in methods {
+                out.insert((m, path.clone(), binary.to_owned()));
             }
         }
     }
@@ -62,6 +74,57 @@ fn deployed() -> BTreeSet<(String, String)> {
         out.len()
     );
     out
+}
+
+/// `cargo lambda watch`'s router in the workspace's Cargo.toml: `(METHOD, path, binary)`, with
+/// `{*name}` as `{name}`. One route a line: `"path" = [{ method = "M", function = "bin" }, ...]`.
+fn watch_router() -> BTreeSet<(String, String, String)> {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml")).unwrap();
+    let section = text
+        .split("[workspace.metadata.lambda.watch.router]")
+        .nth(1)
+        .expect("Cargo.toml has cargo lambda watch's router");
+    let section = section.split("\n[").next().unwrap();
+    let quoted = |s: &str| s.split('"').nth(1).map(str::to_owned);
+    let mut out = BTreeSet::new();
+    for line in section.lines().filter(|l| l.starts_with('"')) {
+        let (path, targets) = line.split_once(" = ").unwrap();
+        let path = quoted(path).unwrap().replace("{*", "{");
+        for target in targets.split('{').skip(1) {
+            let (method, function) = target.split_once(',').unwrap();
+            out.insert((
+                quoted(method).unwrap(),
+                path.clone(),
+                quoted(function).unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+/// `cargo lambda watch` serves every deployed route with the same binary, and nothing else.
+#[test]
+fn watch_router_matches_the_template() {
+    let watch = watch_router();
+    let deployed: BTreeSet<_> = deployed_to()
+        .into_iter()
+        .filter(|(_, path, _)| !path.starts_with("/api/v2/sample"))
+        .collect();
+    let missing: Vec<_> = deployed.difference(&watch).collect();
+    assert!(
+        missing.is_empty(),
+        "deployed, not in the watch router: {missing:?}"
+    );
+    // The watch router also answers HEAD and OPTIONS where API Gateway's ANY does.
+    let extra: Vec<_> = watch
+        .difference(&deployed)
+        .filter(|(m, _, _)| m != "HEAD" && m != "OPTIONS")
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "in the watch router, not deployed: {extra:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

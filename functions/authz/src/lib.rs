@@ -140,6 +140,10 @@ pub fn api(state: AppState) -> Api<AppState> {
             ),
         )
         .route(
+            "/api/v2/users/{user}/keys/tokens/tokenconfig",
+            get(tokens::token_config, "Get token config", 200),
+        )
+        .route(
             "/api/v2/users/{user}/keys/tokens/{keyname}",
             get(tokens::token_by_name, "Get API key by token name", 200),
         )

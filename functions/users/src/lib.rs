@@ -83,6 +83,10 @@ pub fn api(state: AppState) -> Api<AppState> {
         });
     Api::new()
         .route(
+            "/api/v2",
+            get(deployment::api_root, "API root handler", 200),
+        )
+        .route(
             "/api/v2/buildinfo",
             get(deployment::build_info, "Build info", 200),
         )

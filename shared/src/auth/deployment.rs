@@ -3,19 +3,24 @@
 use crate::Error;
 use crate::state::AppState;
 
-/// The Coder release whose API this serves.
-pub const CODER_API_VERSION: &str = "v2.27.0";
+/// The Coder release whose API this serves (a macro, so [`VERSION`] can be built from it).
+macro_rules! coder_api_version {
+    () => {
+        "v2.27.0"
+    };
+}
+pub const CODER_API_VERSION: &str = coder_api_version!();
 pub const PROVISIONER_API_VERSION: &str = "1.10";
 pub const EXTERNAL_URL: &str = "https://github.com/coder/coder";
 
 /// Coder's version with Gatehouse's as build metadata, so Coder clients' compatibility checks
-/// (major.minor) pass and a person can still tell what answered.
-pub fn version() -> String {
-    format!(
-        "{CODER_API_VERSION}+gatehouse.{}",
-        env!("CARGO_PKG_VERSION")
-    )
-}
+/// (major.minor, on buildinfo and on every response's `X-Coder-Build-Version`) pass and a person
+/// can still tell what answered.
+pub const VERSION: &str = concat!(
+    coder_api_version!(),
+    "+gatehouse.",
+    env!("CARGO_PKG_VERSION")
+);
 
 /// The deployment's id (buildinfo's `deployment_id`, the convert JWT's issuer): created once,
 /// by whichever process asks first, and kept in the store as its text form.

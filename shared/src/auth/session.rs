@@ -105,7 +105,9 @@ fn mint(state: &AppState, user: &User, spec: KeySpec, ip: IpAddr) -> (NewSession
         login_type: spec.login_type,
         created_at: now,
         updated_at: now,
-        last_used: now,
+        // Coder's `apikey.Generate`: never used yet is the Unix epoch, so the key's first use
+        // records itself.
+        last_used: DateTime::UNIX_EPOCH,
         expires_at: now + spec.lifetime,
         lifetime_seconds: spec.lifetime.num_seconds(),
         ip_address: ip.to_string(),

@@ -10,13 +10,11 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 
-pub const BUILD_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"), "-gatehouse");
-
 /// `X-Coder-Build-Version` and `X-Content-Type-Options: nosniff` on every response.
 fn add_coder_headers(headers: &mut HeaderMap) {
     headers.insert(
         HeaderName::from_static("x-coder-build-version"),
-        HeaderValue::from_static(BUILD_VERSION),
+        HeaderValue::from_static(crate::auth::deployment::VERSION),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

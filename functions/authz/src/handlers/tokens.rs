@@ -127,9 +127,22 @@ pub async fn token_by_name(
         .rev()
         .find(|k| k.token_name == name)
         .ok_or_else(CoderError::not_found)?;
+    // `codersdk.APIKey`: unlike the list, no `username`.
+    Ok(write_json(StatusCode::OK, &ApiKeyJson::new(key)))
+}
+
+/// `GET /api/v2/users/{user}/keys/tokens/tokenconfig`: 200 `{"max_token_lifetime"}`, in
+/// nanoseconds (Go's `time.Duration`); the web UI offers lifetimes up to it.
+pub async fn token_config(
+    State(state): State<AppState>,
+    CoderSession(s): CoderSession,
+    Path(param): Path<String>,
+) -> Result<HttpResponse, CoderError> {
+    user_param::resolve_readable(&state, &s, &param).await?;
+    let nanos = MAX_TOKEN_LIFETIME_HOURS * 3_600 * 1_000_000_000;
     Ok(write_json(
         StatusCode::OK,
-        &ApiKeyJson::with_owner(key, &owner),
+        &json!({ "max_token_lifetime": nanos }),
     ))
 }
 

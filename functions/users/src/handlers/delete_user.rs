@@ -10,8 +10,8 @@ use gatehouse::rbac::Object;
 use gatehouse::wire::coder::{CoderError, Response, write_json};
 
 /// `DELETE /api/v2/users/{user}`: soft delete; 200 `{"message":"User has been deleted!"}`.
-/// A caller who may not delete users gets the 403 before `{user}` is looked up, so the answer
-/// says nothing about which users exist.
+/// In Coder's order: `{user}` is resolved first (400 for a user the caller cannot read, existing
+/// or not, so nothing is told apart), then the 403 for a caller who may not delete.
 pub async fn delete_user(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
@@ -21,10 +21,10 @@ pub async fn delete_user(
     if user_param::names_caller(&s.user, &param) {
         return Err(admin_error(AdminError::CannotDeleteSelf));
     }
+    let target = user_param::resolve_readable(&state, &s, &param).await?;
     if !s.can("delete", &Object::any("user")) {
         return Err(admin_error(AdminError::Forbidden));
     }
-    let target = user_param::resolve_readable(&state, &s, &param).await?;
     note.target(&target);
     users::delete_user(&state, &s, target)
         .await

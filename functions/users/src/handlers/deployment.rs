@@ -9,6 +9,14 @@ use gatehouse::http::public_url::PublicUrl;
 use gatehouse::wire::coder::{CoderError, write_json};
 use serde_json::json;
 
+/// `GET /api/v2`: Coder's API root, 200 `{"message":"👋"}`.
+pub async fn api_root() -> HttpResponse {
+    write_json(
+        StatusCode::OK,
+        &gatehouse::wire::coder::Response::message("👋"),
+    )
+}
+
 /// `GET /api/v2/users/authmethods`: password sign-in unless disabled; no OAuth providers.
 pub async fn auth_methods(State(state): State<AppState>) -> HttpResponse {
     write_json(
@@ -31,7 +39,7 @@ pub async fn build_info(
         StatusCode::OK,
         &json!({
             "external_url": deployment::EXTERNAL_URL,
-            "version": deployment::version(),
+            "version": deployment::VERSION,
             "dashboard_url": base_url.0,
             "telemetry": false,
             "workspace_proxy": false,

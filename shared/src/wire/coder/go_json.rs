@@ -2,6 +2,7 @@
 //! only the first JSON value is read, unknown fields are ignored, keys match case-insensitively,
 //! `null` leaves a field at its zero value, and a wrong type is reported in Go's words.
 
+use super::go_scan;
 use super::validate::FieldFailure;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -199,46 +200,16 @@ pub fn parse_go_uuid(s: &str) -> Result<Uuid, String> {
     }
 }
 
-/// Go's decoder error text for a body serde_json could not read.
-fn syntax_detail(body: &[u8], err: &serde_json::Error) -> String {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return "EOF".to_owned();
-    }
-    if err.is_eof() {
-        return "unexpected EOF".to_owned();
-    }
-    // serde_json reports 1-based line/column; find the offending byte.
-    let line_start: usize = body
-        .split(|b| *b == b'\n')
-        .take(err.line().saturating_sub(1))
-        .map(|l| l.len() + 1)
-        .sum();
-    let at = (line_start + err.column().saturating_sub(1)).min(body.len().saturating_sub(1));
-    let c = body.get(at).copied().unwrap_or(b' ');
-    let shown = if c.is_ascii_graphic() {
-        format!("'{}'", c as char)
-    } else {
-        format!("'\\x{c:02x}'")
-    };
-    format!("invalid character {shown} looking for beginning of value")
-}
-
 /// Decodes the first JSON value in `body` into `T` the way Go would.
 pub fn decode_request<T: GoRequest>(body: &[u8]) -> Result<T, DecodeError> {
-    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
-    let value = match stream.next() {
-        Some(Ok(v)) => v,
-        Some(Err(e)) => {
-            return Err(DecodeError {
-                detail: syntax_detail(body, &e),
-            });
-        }
-        None => {
-            return Err(DecodeError {
-                detail: "EOF".to_owned(),
-            });
-        }
-    };
+    let end = go_scan::first_value(body).map_err(|detail| DecodeError { detail })?;
+    let text = go_scan::go_text(&body[..end]);
+    let value: Value = serde_json::from_str(&text)
+        .or_else(|_| serde_json::from_str(&go_scan::finite_numbers(&text)))
+        // Go's scanner passed it, so this is not expected; still the caller's 400, never a 500.
+        .map_err(|e| DecodeError {
+            detail: e.to_string(),
+        })?;
     match &value {
         Value::Object(map) => T::from_object(&GoObject::new(Some(map), T::GO_TYPE)),
         Value::Null => T::from_object(&GoObject::new(None, T::GO_TYPE)),

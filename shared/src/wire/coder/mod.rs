@@ -3,6 +3,7 @@
 mod audit;
 mod authz;
 mod go_json;
+mod go_scan;
 mod requests;
 mod response;
 mod user;
