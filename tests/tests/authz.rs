@@ -9,6 +9,7 @@
 
 use gatehouse_tests::{Backend, Reply, STRONG, TestServer, both_stores, unique_username};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 
 const SCOPES: &str = r#"{"external":["api_key:*","api_key:create","api_key:delete","api_key:read","api_key:update","coder:all","coder:apikeys.manage_self","coder:application_connect","coder:templates.author","coder:templates.build","coder:workspaces.access","coder:workspaces.create","coder:workspaces.delete","coder:workspaces.operate","file:*","file:create","file:read","organization:*","organization:delete","organization:read","organization:update","task:*","task:create","task:delete","task:read","task:update","template:*","template:create","template:delete","template:read","template:update","template:use","user:read_personal","user:update_personal","user_secret:*","user_secret:create","user_secret:delete","user_secret:read","user_secret:update","workspace:*","workspace:application_connect","workspace:create","workspace:delete","workspace:read","workspace:ssh","workspace:start","workspace:stop","workspace:update"]}"#;
 
@@ -615,9 +616,17 @@ async fn scoped_tokens(b: Backend) {
         "codersdk.APIKey: {}",
         by_name.text
     );
-    // A static segment, not a token called "tokenconfig": 876600h in nanoseconds.
+    // A static segment, not a token called "tokenconfig". The cap is the token owner's: an
+    // owner's tokens live at most 168h, anyone else's 876600h (in nanoseconds).
     let config = s
         .get_with_token(&format!("{tokens}/tokenconfig"), &owner)
+        .await;
+    assert_eq!(config.text, "{\"max_token_lifetime\":604800000000000}\n");
+    let config = s
+        .get_with_token(
+            &format!("/api/v2/users/{member_id}/keys/tokens/tokenconfig"),
+            &member,
+        )
         .await;
     assert_eq!(
         config.text,
@@ -714,16 +723,28 @@ async fn scoped_tokens(b: Backend) {
         neg.detail(),
         "lifetime must be positive number greater than 0"
     );
+    let hours = |h: i64| json!({"lifetime": h * 3600 * 1_000_000_000});
+    let long = s.post_with_token(&tokens, &owner, hours(169)).await;
+    assert_eq!(
+        (long.status, long.detail()),
+        (400, "lifetime must be less than 168h0m0s"),
+        "an owner's token"
+    );
+    let member_tokens = format!("/api/v2/users/{member_id}/keys/tokens");
     let long = s
-        .post_with_token(
-            &tokens,
-            &owner,
-            json!({"lifetime": 876_601i64 * 3600 * 1_000_000_000}),
-        )
+        .post_with_token(&member_tokens, &member, hours(876_601))
         .await;
     assert_eq!(
         (long.status, long.detail()),
         (400, "lifetime must be less than 876600h0m0s")
+    );
+    let year = s
+        .post_with_token(&member_tokens, &owner, hours(8_760))
+        .await;
+    assert_eq!(
+        year.status, 201,
+        "the member's cap, whoever asks: {}",
+        year.text
     );
     let r = s
         .post_with_token(
@@ -742,7 +763,6 @@ async fn scoped_tokens(b: Backend) {
     );
 
     // Members manage their own tokens only.
-    let member_tokens = format!("/api/v2/users/{member_id}/keys/tokens");
     assert_eq!(
         s.post_with_token(&member_tokens, &member, json!({}))
             .await
@@ -754,6 +774,34 @@ async fn scoped_tokens(b: Backend) {
         400,
         "the owner is not visible to a member"
     );
+    // `include_all`: every user's tokens the caller may read, each with its owner's username.
+    let owners = |r: &Reply| -> BTreeSet<String> {
+        r.json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["username"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mine = s.get_with_token(&tokens, &owner).await;
+    let all = s
+        .get_with_token(&format!("{tokens}?include_all=true"), &owner)
+        .await;
+    let member_name = s.get_with_token("/api/v2/users/me", &member).await.json["username"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(owners(&mine).len(), 1);
+    assert!(owners(&all).contains(&member_name), "{}", all.text);
+    assert_eq!(
+        all.json.as_array().unwrap().len(),
+        mine.json.as_array().unwrap().len() + 2,
+        "the owner's and the member's two"
+    );
+    let members_all = s
+        .get_with_token(&format!("{member_tokens}?include_all=1"), &member)
+        .await;
+    assert_eq!(owners(&members_all), BTreeSet::from([member_name]));
 
     let id = entry["id"].as_str().unwrap();
     assert_eq!(

@@ -143,9 +143,10 @@ impl ApiKeyJson {
         }
     }
 
-    pub fn with_owner(key: &ApiKey, owner: &User) -> Self {
+    /// `codersdk.APIKeyWithOwner`, as the token list shows each key.
+    pub fn with_username(key: &ApiKey, username: &str) -> Self {
         Self {
-            username: Some(owner.username.clone()),
+            username: Some(username.to_owned()),
             ..Self::new(key)
         }
     }

@@ -11,9 +11,21 @@ use crate::token::random_alphanumeric;
 use chrono::Duration;
 use std::net::IpAddr;
 
-/// `--default-token-lifetime` (7 days) and `--max-token-lifetime` (876600h).
+/// `--default-token-lifetime` (7 days), `--max-token-lifetime` (876600h) and
+/// `--max-admin-token-lifetime` (168h), which caps the tokens of an owner.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::days(7);
 pub const MAX_TOKEN_LIFETIME_HOURS: i64 = 876_600;
+pub const MAX_ADMIN_TOKEN_LIFETIME_HOURS: i64 = 168;
+
+/// The longest lifetime a token for `owner` may have, in hours (Coder's `getMaxTokenLifetime`:
+/// the cap is the token owner's, not the caller's).
+pub fn max_lifetime_hours(owner: &User) -> i64 {
+    if owner.has_site_role("owner") {
+        MAX_ADMIN_TOKEN_LIFETIME_HOURS
+    } else {
+        MAX_TOKEN_LIFETIME_HOURS
+    }
+}
 /// Names are part of a store key (DynamoDB keys are at most 2 KB).
 pub const MAX_TOKEN_NAME_BYTES: usize = 256;
 /// A CLI session key (`POST /users/{user}/keys`) lives a week, sliding.
@@ -27,7 +39,8 @@ pub enum TokenError {
     /// A malformed allow-list entry (Coder's decoder's words).
     BadAllowList(String),
     NonPositiveLifetime,
-    LifetimeTooLong,
+    /// Longer than the cap, in hours.
+    LifetimeTooLong(i64),
     NameTooLong,
     NameTaken(String),
     Internal(Error),
@@ -90,14 +103,14 @@ fn within_caller(s: &Session, scopes: &[String], allow_list: &[AllowListEntry]) 
     scopes_ok && allow_list.iter().all(covered)
 }
 
-fn lifetime(nanos: i64) -> Result<Duration, TokenError> {
+fn lifetime(nanos: i64, max_hours: i64) -> Result<Duration, TokenError> {
     match nanos {
         0 => Ok(DEFAULT_TOKEN_LIFETIME),
         n if n < 0 => Err(TokenError::NonPositiveLifetime),
         n => {
             let lifetime = Duration::nanoseconds(n);
-            if lifetime > Duration::hours(MAX_TOKEN_LIFETIME_HOURS) {
-                return Err(TokenError::LifetimeTooLong);
+            if lifetime > Duration::hours(max_hours) {
+                return Err(TokenError::LifetimeTooLong(max_hours));
             }
             // Whole seconds, at least one.
             Ok(Duration::seconds(lifetime.num_seconds().max(1)))
@@ -144,7 +157,7 @@ pub async fn create_token(
     if !within_caller(s, &scopes, &allow_list) {
         return Err(TokenError::Forbidden);
     }
-    let lifetime = lifetime(req.lifetime_nanos)?;
+    let lifetime = lifetime(req.lifetime_nanos, max_lifetime_hours(owner))?;
     let name = if req.name.is_empty() {
         random_token_name()
     } else {
@@ -205,6 +218,25 @@ pub async fn tokens_of(state: &AppState, s: &Session, owner: &User) -> Result<Ve
         .collect();
     keys.sort_by_key(|k| k.created_at);
     Ok(keys)
+}
+
+/// Every user's API tokens the caller may read (`?include_all=true`), each with its owner's
+/// username, oldest first. Only users whose keys the caller may read at all are looked up, so
+/// a member's answer costs one lookup of their own keys.
+pub async fn all_tokens(state: &AppState, s: &Session) -> Result<Vec<(ApiKey, String)>, Error> {
+    let mut out = Vec::new();
+    for user in state.store.list_users().await? {
+        if user.is_deleted() || !s.can("read", &Object::owned_by("api_key", user.id)) {
+            continue;
+        }
+        for key in state.store.api_keys_of_user(user.id).await? {
+            if key.login_type == LoginType::Token && s.can("read", &api_key_object(&key)) {
+                out.push((key, user.username.clone()));
+            }
+        }
+    }
+    out.sort_by_key(|(k, _)| k.created_at);
+    Ok(out)
 }
 
 /// One of `owner`'s keys by id, if the caller may read it.

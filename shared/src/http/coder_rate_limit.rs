@@ -82,7 +82,8 @@ async fn bypass(state: &AppState, request: Request) -> Bypass {
         .headers()
         .get(BYPASS_HEADER)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| matches!(v, "1" | "t" | "T" | "true" | "TRUE" | "True"));
+        .and_then(crate::wire::coder::parse_go_bool)
+        .unwrap_or(false);
     if !asked {
         return Bypass::NotAsked(request);
     }

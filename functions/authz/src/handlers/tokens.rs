@@ -1,16 +1,14 @@
 use crate::json::ApiKeyJson;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response as HttpResponse};
 use gatehouse::AppState;
-use gatehouse::auth::tokens::{
-    self, MAX_TOKEN_LIFETIME_HOURS, MAX_TOKEN_NAME_BYTES, TokenError, TokenRequest,
-};
+use gatehouse::auth::tokens::{self, MAX_TOKEN_NAME_BYTES, TokenError, TokenRequest};
 use gatehouse::http::client_ip::ClientIp;
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
-use gatehouse::wire::coder::{CoderError, CreateTokenRequest, Response, write_json};
+use gatehouse::wire::coder::{CoderError, CreateTokenRequest, Response, parse_go_bool, write_json};
 use serde_json::json;
 
 /// A token refusal in Coder's words.
@@ -38,9 +36,9 @@ fn token_error(e: TokenError) -> CoderError {
         TokenError::NonPositiveLifetime => {
             invalid_lifetime("lifetime must be positive number greater than 0".to_owned())
         }
-        TokenError::LifetimeTooLong => invalid_lifetime(format!(
-            "lifetime must be less than {MAX_TOKEN_LIFETIME_HOURS}h0m0s"
-        )),
+        TokenError::LifetimeTooLong(hours) => {
+            invalid_lifetime(format!("lifetime must be less than {hours}h0m0s"))
+        }
         TokenError::NameTooLong => failed(format!(
             "token name must be at most {MAX_TOKEN_NAME_BYTES} bytes"
         )),
@@ -100,17 +98,36 @@ pub async fn create_session_key(
     Ok(write_json(StatusCode::CREATED, &json!({ "key": token })))
 }
 
-/// `GET /api/v2/users/{user}/keys/tokens`: the user's API tokens, secrets never included.
+/// `GET /api/v2/users/{user}/keys/tokens`: the user's API tokens, secrets never included; with
+/// `?include_all=true`, every user's tokens the caller may read (Coder's admin view).
 pub async fn list_tokens(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
     Path(param): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, CoderError> {
     let owner = user_param::resolve_readable(&state, &s, &param).await?;
-    let keys = tokens::tokens_of(&state, &s, &owner).await?;
-    let body: Option<Vec<ApiKeyJson>> =
-        // Go encodes the empty (nil) slice as `null`.
-        if keys.is_empty() { None } else { Some(keys.iter().map(|k| ApiKeyJson::with_owner(k, &owner)).collect()) };
+    // `r.URL.Query().Get`: the first value; anything ParseBool refuses is false.
+    let include_all = query
+        .iter()
+        .find(|(k, _)| k == "include_all")
+        .and_then(|(_, v)| parse_go_bool(v))
+        .unwrap_or(false);
+    let listed: Vec<ApiKeyJson> = if include_all {
+        tokens::all_tokens(&state, &s)
+            .await?
+            .iter()
+            .map(|(k, username)| ApiKeyJson::with_username(k, username))
+            .collect()
+    } else {
+        tokens::tokens_of(&state, &s, &owner)
+            .await?
+            .iter()
+            .map(|k| ApiKeyJson::with_username(k, &owner.username))
+            .collect()
+    };
+    // Go encodes the empty (nil) slice as `null`.
+    let body = (!listed.is_empty()).then_some(listed);
     Ok(write_json(StatusCode::OK, &body))
 }
 
@@ -131,15 +148,15 @@ pub async fn token_by_name(
     Ok(write_json(StatusCode::OK, &ApiKeyJson::new(key)))
 }
 
-/// `GET /api/v2/users/{user}/keys/tokens/tokenconfig`: 200 `{"max_token_lifetime"}`, in
-/// nanoseconds (Go's `time.Duration`); the web UI offers lifetimes up to it.
+/// `GET /api/v2/users/{user}/keys/tokens/tokenconfig`: 200 `{"max_token_lifetime"}` for tokens
+/// of `{user}`, in nanoseconds (Go's `time.Duration`); the web UI offers lifetimes up to it.
 pub async fn token_config(
     State(state): State<AppState>,
     CoderSession(s): CoderSession,
     Path(param): Path<String>,
 ) -> Result<HttpResponse, CoderError> {
-    user_param::resolve_readable(&state, &s, &param).await?;
-    let nanos = MAX_TOKEN_LIFETIME_HOURS * 3_600 * 1_000_000_000;
+    let owner = user_param::resolve_readable(&state, &s, &param).await?;
+    let nanos = tokens::max_lifetime_hours(&owner) * 3_600 * 1_000_000_000;
     Ok(write_json(
         StatusCode::OK,
         &json!({ "max_token_lifetime": nanos }),

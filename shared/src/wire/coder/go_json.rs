@@ -188,6 +188,15 @@ impl<'a> GoObject<'a> {
     }
 }
 
+/// Go's `strconv.ParseBool`; `None` for anything else.
+pub fn parse_go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 /// `uuid.Parse` (google/uuid) error texts for the common failures.
 pub fn parse_go_uuid(s: &str) -> Result<Uuid, String> {
     match s.len() {
