@@ -5,7 +5,7 @@ use super::response::{ValidationError, go_time};
 use super::user::UserJson;
 use super::user_query::{invalid, single, split_unquoted};
 use crate::model::{Activity, User};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -130,13 +130,14 @@ fn date(
     errors: &mut Vec<ValidationError>,
 ) -> Option<DateTime<Utc>> {
     let value = single(terms, key, errors)?;
-    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(d) => d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()),
-        Err(_) => {
+    match super::go_time::parse_date_only(value) {
+        Ok(t) => Some(t),
+        Err(e) => {
             errors.push(invalid(
                 key,
                 format!(
-                    "Query param {key:?} must be a valid date format (2006-01-02): parsing time {value:?} as \"2006-01-02\": cannot parse {value:?} as \"2006\""
+                    "Query param {key:?} must be a valid date format ({}): {e}",
+                    super::go_time::DATE_ONLY
                 ),
             ));
             None

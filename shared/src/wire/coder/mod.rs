@@ -4,6 +4,7 @@ mod audit;
 mod authz;
 mod go_json;
 mod go_scan;
+mod go_time;
 mod requests;
 mod response;
 mod user;

@@ -141,13 +141,14 @@ fn time(
     let value = single(terms, key, errors)?;
     // Coder upper-cases the value before parsing (the whole query was lower-cased).
     let upper = value.to_uppercase();
-    match DateTime::parse_from_rfc3339(&upper) {
-        Ok(t) => Some(t.with_timezone(&Utc)),
-        Err(_) => {
+    match super::go_time::parse_rfc3339_nano(&upper) {
+        Ok(t) => Some(t),
+        Err(e) => {
             errors.push(invalid(
                 key,
                 format!(
-                    "Query param {key:?} must be a valid date format (2006-01-02T15:04:05.999999999Z07:00): parsing time {upper:?} as \"2006-01-02T15:04:05.999999999Z07:00\": cannot parse {upper:?} as \"2006\""
+                    "Query param {key:?} must be a valid date format ({}): {e}",
+                    super::go_time::RFC3339_NANO
                 ),
             ));
             None
@@ -300,6 +301,16 @@ mod tests {
             )
         );
         assert_eq!(e[1].detail, "\"email\" is not a valid query param");
+        let e = parse_user_query("created_after:2020-01-01").unwrap_err();
+        assert_eq!(
+            e[0].detail,
+            "Query param \"created_after\" must be a valid date format (2006-01-02T15:04:05.999999999Z07:00): parsing time \"2020-01-01\" as \"2006-01-02T15:04:05.999999999Z07:00\": cannot parse \"\" as \"T\""
+        );
+        let e = parse_user_query(r#"created_before:"2020-13-01t00:00:00z""#).unwrap_err();
+        assert_eq!(
+            e[0].detail,
+            "Query param \"created_before\" must be a valid date format (2006-01-02T15:04:05.999999999Z07:00): parsing time \"2020-13-01T00:00:00Z\": month out of range"
+        );
         let e = parse_user_query("x search:y").unwrap_err();
         assert!(
             e[0].detail
