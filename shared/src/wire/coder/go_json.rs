@@ -209,6 +209,43 @@ pub fn parse_go_uuid(s: &str) -> Result<Uuid, String> {
     }
 }
 
+/// The members of a JSON object in document order, repeated keys included.
+struct Members(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = a.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+/// Go decodes an object's members in document order and reports the first that does not fit,
+/// where reading the fields in struct order would report another (`{"password":true,
+/// "email":5}`), and a repeated key's earlier value still counts.
+fn first_in_document_order<T: GoRequest>(text: &str) -> Option<DecodeError> {
+    let Members(members) = serde_json::from_str(text).ok()?;
+    members.into_iter().find_map(|(key, value)| {
+        let alone = Map::from_iter([(key, value)]);
+        T::from_object(&GoObject::new(Some(&alone), T::GO_TYPE)).err()
+    })
+}
+
 /// Decodes the first JSON value in `body` into `T` the way Go would.
 pub fn decode_request<T: GoRequest>(body: &[u8]) -> Result<T, DecodeError> {
     let end = go_scan::first_value(body).map_err(|detail| DecodeError { detail })?;
@@ -220,7 +257,8 @@ pub fn decode_request<T: GoRequest>(body: &[u8]) -> Result<T, DecodeError> {
             detail: e.to_string(),
         })?;
     match &value {
-        Value::Object(map) => T::from_object(&GoObject::new(Some(map), T::GO_TYPE)),
+        Value::Object(map) => T::from_object(&GoObject::new(Some(map), T::GO_TYPE))
+            .map_err(|e| first_in_document_order::<T>(&text).unwrap_or(e)),
         Value::Null => T::from_object(&GoObject::new(None, T::GO_TYPE)),
         other => Err(DecodeError {
             detail: format!(

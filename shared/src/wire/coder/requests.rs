@@ -280,6 +280,19 @@ mod tests {
                 .detail,
             "invalid character 'x' looking for beginning of object key string"
         );
+        // The first member that does not fit, in document order, repeated keys included.
+        for body in [
+            r#"{"password":true,"email":5}"#,
+            r#"{"email":"a@b.co","password":true,"email":5}"#,
+        ] {
+            assert_eq!(
+                decode_request::<LoginWithPasswordRequest>(body.as_bytes())
+                    .unwrap_err()
+                    .detail,
+                "json: cannot unmarshal bool into Go struct field LoginWithPasswordRequest.password of type string",
+                "{body}"
+            );
+        }
         // Bodies Go reads and serde_json alone would not (checked against Go 1.19).
         let r: LoginWithPasswordRequest =
             decode_request(br#"{"email":"a@b.co","password":"x\ud800","n":1e999}"#).unwrap();
