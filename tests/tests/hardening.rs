@@ -67,7 +67,10 @@ async fn common_passwords_are_refused_wherever_set(b: Backend) {
             json!({"email": unique_email("o"), "username": "owner", "password": "MasterBaiting"}),
         )
         .await;
-    assert_eq!((r.status, r.message()), (400, "Password is invalid"));
+    assert_eq!(
+        (r.status, r.message()),
+        (400, "Password not strong enough!")
+    );
     assert_eq!(r.json["validations"][0]["detail"], COMMON_DETAIL);
     let (owner, _, org) = s.owner().await;
     let r = s
@@ -77,7 +80,10 @@ async fn common_passwords_are_refused_wherever_set(b: Backend) {
             json!({"email": unique_email("u"), "username": "common", "password": COMMON, "organization_ids": [org]}),
         )
         .await;
-    assert_eq!((r.status, r.message()), (400, "Password is invalid"));
+    assert_eq!(
+        (r.status, r.message()),
+        (400, "Password not strong enough!")
+    );
     let (email, _) = s.user(&owner, &org, STRONG).await;
     let r = s
         .post("/api/v2/users/otp/request", json!({"email": email}))

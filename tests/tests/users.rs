@@ -27,7 +27,10 @@ async fn first_user_once(b: Backend) {
             json!({"email": unique_email("o"), "username": "admin", "password": "password"}),
         )
         .await;
-    assert_eq!((weak.status, weak.message()), (400, "Password is invalid"));
+    assert_eq!(
+        (weak.status, weak.message()),
+        (400, "Password not strong enough!")
+    );
     assert_eq!(weak.json["validations"][0]["field"], "password");
     let (token, user_id, org) = s.owner().await;
     let r = s.get("/api/v2/users/first").await;
@@ -121,7 +124,10 @@ async fn create_user_rules(b: Backend) {
         "Validation failed for tag \"username\" with value: \"bad_name!\""
     );
     let r = create(owner.clone(), json!({"email": unique_email("x"), "username": unique_username("x"), "password": "weak", "organization_ids": [org]})).await;
-    assert_eq!((r.status, r.message()), (400, "Password is invalid"));
+    assert_eq!(
+        (r.status, r.message()),
+        (400, "Password not strong enough!")
+    );
     let r = create(owner.clone(), json!({"email": unique_email("x"), "username": unique_username("x"), "login_type": "none", "password": STRONG, "organization_ids": [org]})).await;
     assert_eq!(
         r.message(),

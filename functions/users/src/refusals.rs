@@ -38,11 +38,11 @@ pub fn password_auth_disabled() -> CoderError {
     )
 }
 
-/// A new password refused by Coder's policy when creating users.
-pub fn password_is_invalid(detail: String) -> CoderError {
+/// A new password refused by Coder's policy when creating users (`postUser`, `postFirstUser`).
+pub fn password_not_strong_enough(detail: String) -> CoderError {
     CoderError::new(
         StatusCode::BAD_REQUEST,
-        Response::message("Password is invalid").with_validation("password", detail),
+        Response::message("Password not strong enough!").with_validation("password", detail),
     )
 }
 
@@ -65,7 +65,7 @@ pub fn admin_error(e: AdminError) -> CoderError {
             Response::message("A user with this username already exists.")
                 .with_validation("username", "This username is already in use."),
         ),
-        AdminError::PasswordRejected(detail) => password_is_invalid(detail),
+        AdminError::PasswordRejected(detail) => password_not_strong_enough(detail),
         AdminError::PasswordAuthDisabled => CoderError::new(
             StatusCode::FORBIDDEN,
             Response::message(
