@@ -572,6 +572,20 @@ async fn organizations_and_members(b: Backend) {
         404,
         "no longer a member"
     );
+    // A user that does not exist is ExtractOrganizationMemberParam's 400, not a 404.
+    let r = s
+        .delete_with_token(
+            &format!("/api/v2/organizations/{org}/members/nosuchuser"),
+            &owner,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.text.as_str()),
+        (
+            400,
+            "{\"message\":\"\\\"user\\\" must be an existing uuid or username.\",\"detail\":\"queried user=\\\"nosuchuser\\\"\"}\n"
+        )
+    );
 }
 
 async fn scoped_tokens(b: Backend) {

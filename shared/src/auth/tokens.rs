@@ -4,7 +4,7 @@
 use super::session::{self, KeySpec, Session};
 use crate::Error;
 use crate::model::{AllowListEntry, ApiKey, LoginType, User};
-use crate::rbac::{Object, parse_allow_list, validate_scope_name};
+use crate::rbac::{AllowListError, Object, parse_allow_list, validate_scope_name};
 use crate::state::AppState;
 use crate::store::StoreError;
 use crate::token::random_alphanumeric;
@@ -38,6 +38,8 @@ pub enum TokenError {
     BadScope(String),
     /// A malformed allow-list entry (Coder's decoder's words).
     BadAllowList(String),
+    /// More allow-list entries than Coder keeps (its handler's words).
+    AllowListTooLong(String),
     NonPositiveLifetime,
     /// Longer than the cap, in hours.
     LifetimeTooLong(i64),
@@ -153,7 +155,10 @@ pub async fn create_token(
         return Err(TokenError::Forbidden);
     }
     let scopes = requested_scopes(&req)?;
-    let allow_list = parse_allow_list(&req.allow_list).map_err(TokenError::BadAllowList)?;
+    let allow_list = parse_allow_list(&req.allow_list).map_err(|e| match e {
+        AllowListError::BadEntry(detail) => TokenError::BadAllowList(detail),
+        too_many @ AllowListError::TooMany(_) => TokenError::AllowListTooLong(too_many.to_string()),
+    })?;
     if !within_caller(s, &scopes, &allow_list) {
         return Err(TokenError::Forbidden);
     }

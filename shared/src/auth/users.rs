@@ -206,9 +206,7 @@ pub async fn set_status(
     target: User,
     status: UserStatus,
 ) -> Result<User, AdminError> {
-    if !actor.can("update", &Object::user(target.id)) {
-        return Err(AdminError::Forbidden);
-    }
+    // Coder's order: its two manual protections come before any permission check.
     if status == UserStatus::Suspended {
         if target.id == actor.user.id {
             return Err(AdminError::CannotSuspendSelf);
@@ -216,6 +214,9 @@ pub async fn set_status(
         if target.has_site_role("owner") {
             return Err(AdminError::CannotSuspendOwner);
         }
+    }
+    if !actor.can("update", &Object::user(target.id)) {
+        return Err(AdminError::Forbidden);
     }
     let now = now(state);
     let was_suspended = target.status == UserStatus::Suspended;

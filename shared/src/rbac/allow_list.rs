@@ -7,22 +7,40 @@ use crate::model::AllowListEntry;
 /// Coder's cap (`maxAllowListEntries`).
 pub const MAX_ENTRIES: usize = 128;
 
+#[derive(Debug, PartialEq, Eq)]
+pub enum AllowListError {
+    /// An entry Coder's decoder refuses, in its words.
+    BadEntry(String),
+    /// More than [`MAX_ENTRIES`], which Coder refuses once every entry has decoded.
+    TooMany(usize),
+}
+
+impl std::fmt::Display for AllowListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BadEntry(detail) => f.write_str(detail),
+            Self::TooMany(n) => write!(
+                f,
+                "allow_list has {n} entries; max allowed is {MAX_ENTRIES}"
+            ),
+        }
+    }
+}
+
 /// The list a new key gets: `*:*` when none was asked for, else the entries, validated,
 /// deduplicated and without entries a wildcard already covers. Never wider than asked.
-pub fn parse_allow_list(inputs: &[String]) -> Result<Vec<AllowListEntry>, String> {
+pub fn parse_allow_list(inputs: &[String]) -> Result<Vec<AllowListEntry>, AllowListError> {
     if inputs.is_empty() {
         return Ok(vec![AllowListEntry::everything()]);
-    }
-    if inputs.len() > MAX_ENTRIES {
-        return Err(format!(
-            "allow_list has {} entries, at most {MAX_ENTRIES} are allowed",
-            inputs.len()
-        ));
     }
     let mut entries = inputs
         .iter()
         .map(|s| parse_entry(s))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(AllowListError::BadEntry)?;
+    if entries.len() > MAX_ENTRIES {
+        return Err(AllowListError::TooMany(entries.len()));
+    }
     if entries
         .iter()
         .any(|e| e.resource_type == "*" && e.id == "*")
@@ -68,7 +86,9 @@ mod tests {
 
     fn list(entries: &[&str]) -> Result<Vec<String>, String> {
         let inputs: Vec<String> = entries.iter().map(|s| (*s).to_owned()).collect();
-        parse_allow_list(&inputs).map(|l| l.iter().map(ToString::to_string).collect())
+        parse_allow_list(&inputs)
+            .map(|l| l.iter().map(ToString::to_string).collect())
+            .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -100,7 +120,16 @@ mod tests {
             list(&["workspace:abc"]).unwrap_err(),
             "invalid workspace ID (must be UUID): \"abc\""
         );
-        let many: Vec<String> = (0..=MAX_ENTRIES).map(|_| "user:*".to_owned()).collect();
-        assert!(parse_allow_list(&many).is_err());
+        let mut many: Vec<String> = (0..=MAX_ENTRIES).map(|_| "user:*".to_owned()).collect();
+        assert_eq!(
+            parse_allow_list(&many).unwrap_err().to_string(),
+            "allow_list has 129 entries; max allowed is 128"
+        );
+        // Each entry is decoded before the count is checked.
+        many.push("nope".to_owned());
+        assert!(matches!(
+            parse_allow_list(&many),
+            Err(AllowListError::BadEntry(_))
+        ));
     }
 }

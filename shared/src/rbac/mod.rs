@@ -13,7 +13,7 @@ mod subject;
 #[cfg(test)]
 mod tests;
 
-pub use allow_list::parse_allow_list;
+pub use allow_list::{AllowListError, parse_allow_list};
 pub use catalog::{RESOURCES, is_known_action};
 pub use engine::{AclList, Object, OrgPermissions, Permission, Role, Scope, Subject, authorize};
 pub use roles::{

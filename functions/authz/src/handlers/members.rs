@@ -22,7 +22,9 @@ fn member_response(user: &User, organization: &Organization) -> Result<HttpRespo
     ))
 }
 
-/// The organization and a user who is a member of it (404 otherwise).
+/// The organization and a user who is a member of it: Coder's 400 for a user that does not
+/// exist (or, here, that the caller may not read, so the two cannot be told apart), 404 for one
+/// who is not a member.
 async fn resolve_member(
     state: &AppState,
     s: &Session,
@@ -30,9 +32,7 @@ async fn resolve_member(
     user_param_value: &str,
 ) -> Result<(Organization, User), CoderError> {
     let organization = resolve_organization(state, s, org_param).await?;
-    let user = user_param::resolve(state, &s.user, user_param_value)
-        .await
-        .map_err(|_| CoderError::not_found())?;
+    let user = user_param::resolve_readable(state, s, user_param_value).await?;
     if organizations::membership(&user, organization.id).is_none()
         || !s.can("read", &organizations::member_object(&organization, &user))
     {

@@ -27,7 +27,7 @@ fn token_error(e: TokenError) -> CoderError {
     };
     match e {
         TokenError::Forbidden => CoderError::forbidden(),
-        TokenError::BadScope(detail) => failed(detail),
+        TokenError::BadScope(detail) | TokenError::AllowListTooLong(detail) => failed(detail),
         // Coder refuses a bad entry while decoding the body.
         TokenError::BadAllowList(detail) => CoderError::new(
             StatusCode::BAD_REQUEST,

@@ -22,7 +22,7 @@ pub async fn create_user(
     request: Request,
 ) -> Result<HttpResponse, CoderError> {
     if !s.can("create", &Object::any("user")) {
-        return Err(admin_error(AdminError::Forbidden));
+        return Err(not_authorized_to_create());
     }
     let CoderJson(req) =
         CoderJson::<CreateUserRequestWithOrgs>::from_request(request, &state).await?;
@@ -58,7 +58,18 @@ pub async fn create_user(
     };
     let user = users::create_user(&state, &s, new)
         .await
-        .map_err(admin_error)?;
+        .map_err(|e| match e {
+            AdminError::Forbidden => not_authorized_to_create(),
+            e => admin_error(e),
+        })?;
     note.target(&user);
     Ok(write_json(StatusCode::CREATED, &UserJson::from(&user)))
+}
+
+/// Coder's `postUser` words its 403 itself.
+fn not_authorized_to_create() -> CoderError {
+    CoderError::new(
+        StatusCode::FORBIDDEN,
+        Response::message("You are not authorized to create users."),
+    )
 }
