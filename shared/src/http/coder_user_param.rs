@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::auth::session::Session;
 use crate::model::User;
 use crate::rbac::Object;
-use crate::wire::coder::{CoderError, Response};
+use crate::wire::coder::{CoderError, Response, go_quote};
 use axum::http::StatusCode;
 
 const MAX_USERNAME_BYTES: usize = 32;
@@ -13,7 +13,7 @@ fn not_existing(param: &str) -> CoderError {
     CoderError::new(
         StatusCode::BAD_REQUEST,
         Response::message("\"user\" must be an existing uuid or username.")
-            .with_detail(format!("queried user=\"{param}\"")),
+            .with_detail(format!("queried user={}", go_quote(param))),
     )
 }
 

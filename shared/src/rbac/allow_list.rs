@@ -3,6 +3,7 @@
 
 use super::catalog::RESOURCES;
 use crate::model::AllowListEntry;
+use crate::wire::coder::go_quote;
 
 /// Coder's cap (`maxAllowListEntries`).
 pub const MAX_ENTRIES: usize = 128;
@@ -63,15 +64,28 @@ fn parse_entry(raw: &str) -> Result<AllowListEntry, String> {
     let (resource_type, id) = trimmed
         .split_once(':')
         .filter(|(t, id)| !t.is_empty() && !id.is_empty())
-        .ok_or_else(|| format!("invalid allow_list entry {raw:?}: want <type>:<id>"))?;
+        .ok_or_else(|| {
+            format!(
+                "invalid allow_list entry {raw}: want <type>:<id>",
+                raw = go_quote(&raw)
+            )
+        })?;
     if resource_type != "*" && !RESOURCES.iter().any(|(t, _)| *t == resource_type) {
-        return Err(format!("unknown resource type {resource_type:?}"));
+        return Err(format!(
+            "unknown resource type {resource_type}",
+            resource_type = go_quote(&resource_type)
+        ));
     }
     let id = if id == "*" {
         id.to_owned()
     } else {
         uuid::Uuid::parse_str(id)
-            .map_err(|_| format!("invalid {resource_type} ID (must be UUID): {id:?}"))?
+            .map_err(|_| {
+                format!(
+                    "invalid {resource_type} ID (must be UUID): {id}",
+                    id = go_quote(&id)
+                )
+            })?
             .to_string()
     };
     Ok(AllowListEntry {

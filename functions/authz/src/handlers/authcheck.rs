@@ -6,7 +6,8 @@ use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::rbac::Object;
 use gatehouse::wire::coder::{
-    AuthorizationCheck, AuthorizationRequest, CoderError, Response, parse_go_uuid, write_json,
+    AuthorizationCheck, AuthorizationRequest, CoderError, Response, go_quote, parse_go_uuid,
+    write_json,
 };
 use serde_json::{Map, Value};
 
@@ -75,16 +76,16 @@ async fn evaluate(
             CoderError::new(
                 StatusCode::BAD_REQUEST,
                 Response::message(format!(
-                    "Object {:?} id is not a valid uuid.",
-                    o.resource_id
+                    "Object {} id is not a valid uuid.",
+                    go_quote(&o.resource_id)
                 ))
                 .with_validation("resource_id", detail),
             )
         })?;
         if !RESOURCE_ID_TYPES.contains(&o.resource_type.as_str()) {
             let message = format!(
-                "Object type {:?} does not support \"resource_id\" field.",
-                o.resource_type
+                "Object type {} does not support \"resource_id\" field.",
+                go_quote(&o.resource_type)
             );
             return Err(CoderError::new(
                 StatusCode::BAD_REQUEST,

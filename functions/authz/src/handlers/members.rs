@@ -11,7 +11,7 @@ use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
 use gatehouse::model::{Organization, User};
-use gatehouse::wire::coder::{CoderError, Response, UpdateRoles, write_json};
+use gatehouse::wire::coder::{CoderError, Response, UpdateRoles, go_quote, write_json};
 
 /// 200 with the user's membership of `organization`.
 fn member_response(user: &User, organization: &Organization) -> Result<HttpResponse, CoderError> {
@@ -113,7 +113,8 @@ pub async fn update_member_roles(
     let org_id = organization.id;
     if let Some(role) = req.roles.iter().find(|r| r.contains(':')) {
         return Err(CoderError::bad_request(format!(
-            "attempt to assign a role {role:?}, remove the ':<organization_id> suffix"
+            "attempt to assign a role {role}, remove the ':<organization_id> suffix",
+            role = go_quote(&role)
         )));
     }
     let scope = RoleScope::Organization(org_id);
@@ -121,9 +122,10 @@ pub async fn update_member_roles(
         .await
         .map_err(|e| match e {
             RoleChangeError::OwnRoles => own_roles(),
-            RoleChangeError::Unsupported(role) => {
-                CoderError::bad_request(format!("\"{role}:{org_id}\" is not a supported role"))
-            }
+            RoleChangeError::Unsupported(role) => CoderError::bad_request(format!(
+                "{} is not a supported role",
+                go_quote(&format!("{role}:{org_id}"))
+            )),
             RoleChangeError::Forbidden => CoderError::forbidden(),
             RoleChangeError::NotAssignable(role) => CoderError::bad_request(format!(
                 "not authorized to assign role \"{role}:{org_id}\""

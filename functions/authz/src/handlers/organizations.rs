@@ -9,13 +9,18 @@ use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
 use gatehouse::model::Organization;
-use gatehouse::wire::coder::{CoderError, CreateOrganizationRequest, Response, write_json};
+use gatehouse::wire::coder::{
+    CoderError, CreateOrganizationRequest, Response, go_quote, write_json,
+};
 
 fn organization_not_found(param: &str) -> CoderError {
     CoderError::new(
         StatusCode::NOT_FOUND,
-        Response::message(format!("Organization {param:?} not found."))
-            .with_detail("Provide either the organization id or name."),
+        Response::message(format!(
+            "Organization {param} not found.",
+            param = go_quote(&param)
+        ))
+        .with_detail("Provide either the organization id or name."),
     )
 }
 

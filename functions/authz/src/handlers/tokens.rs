@@ -8,7 +8,9 @@ use gatehouse::http::client_ip::ClientIp;
 use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
-use gatehouse::wire::coder::{CoderError, CreateTokenRequest, Response, parse_go_bool, write_json};
+use gatehouse::wire::coder::{
+    CoderError, CreateTokenRequest, Response, go_quote, parse_go_bool, write_json,
+};
 use serde_json::json;
 
 /// A token refusal in Coder's words.
@@ -44,8 +46,11 @@ fn token_error(e: TokenError) -> CoderError {
         )),
         TokenError::NameTaken(name) => CoderError::new(
             StatusCode::CONFLICT,
-            Response::message(format!("A token with name {name:?} already exists."))
-                .with_validation("name", "This value is already in use and should be unique."),
+            Response::message(format!(
+                "A token with name {name} already exists.",
+                name = go_quote(&name)
+            ))
+            .with_validation("name", "This value is already in use and should be unique."),
         ),
         TokenError::Internal(e) => CoderError::internal(&e),
     }

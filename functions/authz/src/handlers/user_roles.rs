@@ -7,7 +7,7 @@ use gatehouse::http::coder_json::CoderJson;
 use gatehouse::http::coder_session::CoderSession;
 use gatehouse::http::coder_user_param as user_param;
 use gatehouse::rbac::Object;
-use gatehouse::wire::coder::{CoderError, UpdateRoles, UserJson, write_json};
+use gatehouse::wire::coder::{CoderError, UpdateRoles, UserJson, go_quote, write_json};
 use serde_json::{Map, Value, json};
 
 /// `GET /api/v2/users/{user}/roles`: stored site roles and each organization's roles.
@@ -53,13 +53,15 @@ pub async fn update_user_roles(
             RoleChangeError::OwnRoles => {
                 CoderError::bad_request("You cannot change your own roles.")
             }
-            RoleChangeError::Unsupported(role) => {
-                CoderError::bad_request(format!("{role:?} is not a supported role"))
-            }
+            RoleChangeError::Unsupported(role) => CoderError::bad_request(format!(
+                "{role} is not a supported role",
+                role = go_quote(&role)
+            )),
             RoleChangeError::Forbidden => CoderError::forbidden(),
-            RoleChangeError::NotAssignable(role) => {
-                CoderError::bad_request(format!("not authorized to assign role {role:?}"))
-            }
+            RoleChangeError::NotAssignable(role) => CoderError::bad_request(format!(
+                "not authorized to assign role {role}",
+                role = go_quote(&role)
+            )),
             RoleChangeError::NotMember => CoderError::not_found(),
             RoleChangeError::Store(e) => e.into(),
         })?;

@@ -1,6 +1,7 @@
 //! Coder's audit log on the wire (`GET /api/v2/audit`): the `q` filters as coderd/searchquery
 //! `AuditLogs` parses them, and `codersdk.AuditLog` in its field order.
 
+use super::go_json::go_quote;
 use super::response::{ValidationError, go_time};
 use super::user::UserJson;
 use super::user_query::{invalid, single, split_unquoted};
@@ -89,7 +90,10 @@ fn terms(q: &str) -> Result<Vec<(String, String)>, ValidationError> {
         if element.starts_with(':') || element.ends_with(':') {
             return Err(invalid(
                 "q",
-                format!("Query element {element:?} cannot start or end with ':'"),
+                format!(
+                    "Query element {element} cannot start or end with ':'",
+                    element = go_quote(&element)
+                ),
             ));
         }
         match split_unquoted(&element, ':', false).as_slice() {
@@ -98,7 +102,10 @@ fn terms(q: &str) -> Result<Vec<(String, String)>, ValidationError> {
             _ => {
                 return Err(invalid(
                     "q",
-                    format!("Query element {element:?} can only contain 1 ':'"),
+                    format!(
+                        "Query element {element} can only contain 1 ':'",
+                        element = go_quote(&element)
+                    ),
                 ));
             }
         }
@@ -118,7 +125,11 @@ fn one_of(
     } else {
         errors.push(invalid(
             key,
-            format!("Query param {key:?} has invalid value: {value:?} is not a valid value"),
+            format!(
+                "Query param {key} has invalid value: {value} is not a valid value",
+                key = go_quote(&key),
+                value = go_quote(&value)
+            ),
         ));
         None
     }
@@ -136,8 +147,9 @@ fn date(
             errors.push(invalid(
                 key,
                 format!(
-                    "Query param {key:?} must be a valid date format ({}): {e}",
-                    super::go_time::DATE_ONLY
+                    "Query param {key} must be a valid date format ({}): {e}",
+                    super::go_time::DATE_ONLY,
+                    key = go_quote(&key)
                 ),
             ));
             None
@@ -186,7 +198,10 @@ pub fn parse_audit_query(q: &str) -> Result<AuditFilter, Vec<ValidationError>> {
     unknown.sort_unstable();
     unknown.dedup();
     for key in unknown {
-        errors.push(invalid(key, format!("{key:?} is not a valid query param")));
+        errors.push(invalid(
+            key,
+            format!("{key} is not a valid query param", key = go_quote(&key)),
+        ));
     }
     if errors.is_empty() {
         Ok(filter)

@@ -188,6 +188,46 @@ impl<'a> GoObject<'a> {
     }
 }
 
+/// Go's `%q` (`strconv.Quote`): how Coder quotes a value in its messages. Printable characters
+/// stay as they are, control characters become `\n`, `\x01`, `\u0085`.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if c < ' ' || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if !go_printable(c) && u32::from(c) < 0x10000 => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c if !go_printable(c) => out.push_str(&format!("\\U{:08x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `unicode.IsPrint` beyond ASCII, without Unicode's tables: control characters, spaces
+/// other than U+0020, format characters and private use are not printable. (Unassigned code
+/// points, which Go also calls unprintable, pass as printable.)
+fn go_printable(c: char) -> bool {
+    !matches!(u32::from(c),
+        0x80..=0xa0 | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x1680 | 0x180e
+        | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064 | 0x2066..=0x206f | 0x3000
+        | 0xd800..=0xdfff | 0xe000..=0xf8ff | 0xfeff | 0xfff9..=0xfffb | 0xfffe | 0xffff
+        | 0x110bd | 0x110cd | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a | 0xe0001
+        | 0xe0020..=0xe007f | 0xf0000..=0x10ffff)
+}
+
 /// Go's `strconv.ParseBool`; `None` for anything else.
 pub fn parse_go_bool(s: &str) -> Option<bool> {
     match s {

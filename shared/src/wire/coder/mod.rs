@@ -13,7 +13,9 @@ mod validate;
 
 pub use audit::{AuditFilter, AuditLog, parse_audit_query};
 pub use authz::*;
-pub use go_json::{DecodeError, GoObject, GoRequest, decode_request, parse_go_bool, parse_go_uuid};
+pub use go_json::{
+    DecodeError, GoObject, GoRequest, decode_request, go_quote, parse_go_bool, parse_go_uuid,
+};
 pub use requests::*;
 pub use response::{CoderError, Response, ValidationError, go_time, write_json};
 pub use user::{SlimRole, UserJson, slim_roles};

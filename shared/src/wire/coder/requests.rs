@@ -305,6 +305,23 @@ mod tests {
         );
     }
 
+    /// Each right-hand side is Go's `strconv.Quote` of the left (Go 1.19).
+    #[test]
+    fn go_quote_is_strconv_quote() {
+        use super::super::go_json::go_quote;
+        for (s, go) in [
+            ("a\"b\\", r#""a\"b\\""#),
+            ("\u{1}\0\u{7f}\t\n", r#""\x01\x00\x7f\t\n""#),
+            (
+                "\u{85}\u{a0}\u{ad}é\u{200b}\u{feff}",
+                r#""\u0085\u00a0\u00adé\u200b\ufeff""#,
+            ),
+            ("😀\u{f0000}", r#""😀\U000f0000""#),
+        ] {
+            assert_eq!(go_quote(s), go, "{s:?}");
+        }
+    }
+
     #[test]
     fn uuid_list_errors() {
         let e = decode_request::<CreateUserRequestWithOrgs>(br#"{"organization_ids":["abc"]}"#)

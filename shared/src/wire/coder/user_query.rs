@@ -2,6 +2,7 @@
 //! (coderd/searchquery `Users`) and pagination (`after_id`, `limit`, `offset`). Errors carry
 //! Coder's field names and details.
 
+use super::go_json::go_quote;
 use super::response::ValidationError;
 use crate::auth::users::{Page, UserFilter};
 use crate::model::{LoginType, UserStatus};
@@ -44,7 +45,10 @@ fn search_terms(q: &str) -> Result<Vec<(String, String)>, ValidationError> {
         if element.starts_with(':') || element.ends_with(':') {
             return Err(invalid(
                 "q",
-                format!("Query element {element:?} cannot start or end with ':'"),
+                format!(
+                    "Query element {element} cannot start or end with ':'",
+                    element = go_quote(&element)
+                ),
             ));
         }
         let parts = split_unquoted(&element, ':', false);
@@ -54,7 +58,10 @@ fn search_terms(q: &str) -> Result<Vec<(String, String)>, ValidationError> {
             _ => {
                 return Err(invalid(
                     "q",
-                    format!("Query element {element:?} can only contain 1 ':'"),
+                    format!(
+                        "Query element {element} can only contain 1 ':'",
+                        element = go_quote(&element)
+                    ),
                 ));
             }
         }
@@ -95,9 +102,8 @@ pub(super) fn single<'a>(
         errors.push(invalid(
             key,
             format!(
-                "Query param {key:?} provided more than once, found {} times. Only provide 1 instance of this query param.",
-                found.len()
-            ),
+                "Query param {key} provided more than once, found {} times. Only provide 1 instance of this query param.",
+                found.len(), key = go_quote(&key)),
         ));
         return None;
     }
@@ -121,13 +127,17 @@ fn many<T>(
     {
         match parse(v) {
             Some(t) => out.push(t),
-            None => bad.push(format!("{v:?} is not a valid value")),
+            None => bad.push(format!("{v} is not a valid value", v = go_quote(&v))),
         }
     }
     if !bad.is_empty() {
         errors.push(invalid(
             key,
-            format!("Query param {key:?} has invalid values: {}", bad.join("\n")),
+            format!(
+                "Query param {key} has invalid values: {}",
+                bad.join("\n"),
+                key = go_quote(&key)
+            ),
         ));
     }
     out
@@ -147,8 +157,9 @@ fn time(
             errors.push(invalid(
                 key,
                 format!(
-                    "Query param {key:?} must be a valid date format ({}): {e}",
-                    super::go_time::RFC3339_NANO
+                    "Query param {key} must be a valid date format ({}): {e}",
+                    super::go_time::RFC3339_NANO,
+                    key = go_quote(&key)
                 ),
             ));
             None
@@ -188,7 +199,10 @@ pub fn parse_user_query(q: &str) -> Result<UserFilter, Vec<ValidationError>> {
     unknown.sort_unstable();
     unknown.dedup();
     for key in unknown {
-        errors.push(invalid(key, format!("{key:?} is not a valid query param")));
+        errors.push(invalid(
+            key,
+            format!("{key} is not a valid query param", key = go_quote(&key)),
+        ));
     }
     if errors.is_empty() {
         Ok(filter)
@@ -210,9 +224,8 @@ pub fn parse_pagination(query: &[(String, String)]) -> Result<Page, Vec<Validati
             errors.push(invalid(
                 name,
                 format!(
-                    "Query param {name:?} provided more than once, found {} times. Only provide 1 instance of this query param.",
-                    found.len()
-                ),
+                    "Query param {name} provided more than once, found {} times. Only provide 1 instance of this query param.",
+                    found.len(), name = go_quote(&name)),
             ));
             return None;
         }
@@ -241,7 +254,10 @@ pub fn parse_pagination(query: &[(String, String)]) -> Result<Page, Vec<Validati
             Ok(n) => *slot = n,
             Err(why) => errors.push(invalid(
                 name,
-                format!("Query param {name:?} must be a valid 32-bit positive integer: {why}"),
+                format!(
+                    "Query param {name} must be a valid 32-bit positive integer: {why}",
+                    name = go_quote(&name)
+                ),
             )),
         }
     }
@@ -256,11 +272,17 @@ pub fn parse_pagination(query: &[(String, String)]) -> Result<Page, Vec<Validati
 fn positive_int32(v: &str) -> Result<usize, String> {
     let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("strconv.ParseInt: parsing {v:?}: invalid syntax"));
+        return Err(format!(
+            "strconv.ParseInt: parsing {v}: invalid syntax",
+            v = go_quote(&v)
+        ));
     }
-    let n: i32 = v
-        .parse()
-        .map_err(|_| format!("strconv.ParseInt: parsing {v:?}: value out of range"))?;
+    let n: i32 = v.parse().map_err(|_| {
+        format!(
+            "strconv.ParseInt: parsing {v}: value out of range",
+            v = go_quote(&v)
+        )
+    })?;
     usize::try_from(n).map_err(|_| "value is negative".to_owned())
 }
 
