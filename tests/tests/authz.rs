@@ -451,9 +451,16 @@ async fn organizations_and_members(b: Backend) {
     let r = s
         .get_with_token("/api/v2/organizations/nowhere", &owner)
         .await;
+    // Coder writes its generic 404, then its own message: two documents in one body.
     assert_eq!(
-        r.json,
-        json!({"message": "Organization \"nowhere\" not found.", "detail": "Provide either the organization id or name."})
+        (r.status, r.text.as_str()),
+        (
+            404,
+            concat!(
+                "{\"message\":\"Resource not found or you do not have access to this resource\"}\n",
+                "{\"message\":\"Organization \\\"nowhere\\\" not found.\",\"detail\":\"Provide either the organization id or name.\"}\n"
+            )
+        )
     );
 
     let (member, member_id) = member_with(&s, &owner, &default_org, &[]).await;

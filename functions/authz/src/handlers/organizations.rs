@@ -13,6 +13,8 @@ use gatehouse::wire::coder::{
     CoderError, CreateOrganizationRequest, Response, go_quote, write_json,
 };
 
+/// Coder's `ExtractOrganizationParam` writes its generic 404 and then this one: both reach the
+/// client, and Go clients read the first.
 fn organization_not_found(param: &str) -> CoderError {
     CoderError::new(
         StatusCode::NOT_FOUND,
@@ -22,6 +24,7 @@ fn organization_not_found(param: &str) -> CoderError {
         ))
         .with_detail("Provide either the organization id or name."),
     )
+    .written_after(CoderError::not_found())
 }
 
 /// An organization refusal in Coder's words.

@@ -50,6 +50,8 @@ pub struct CoderError {
     pub status: StatusCode,
     pub body: Response,
     pub headers: Vec<(header::HeaderName, HeaderValue)>,
+    /// A body Coder writes before `body`, both in one response (see [`Self::written_after`]).
+    pub preceded_by: Option<Response>,
 }
 
 pub const SIGNED_OUT: &str =
@@ -62,6 +64,18 @@ impl CoderError {
             status,
             body,
             headers: Vec::new(),
+            preceded_by: None,
+        }
+    }
+
+    /// Where a Coder handler writes one response after another (`ResourceNotFound`, then its
+    /// own message), the client gets both JSON documents in one body, the first one's status,
+    /// and Go clients read the first document only.
+    pub fn written_after(self, first: CoderError) -> Self {
+        Self {
+            status: first.status,
+            preceded_by: Some(first.body),
+            ..self
         }
     }
 
@@ -132,7 +146,14 @@ impl From<crate::store::StoreError> for CoderError {
 
 impl IntoResponse for CoderError {
     fn into_response(self) -> HttpResponse {
-        let mut response = write_json(self.status, &self.body);
+        let mut response = match &self.preceded_by {
+            None => write_json(self.status, &self.body),
+            Some(first) => {
+                let mut both = encode_go_json(first);
+                both.extend(encode_go_json(&self.body));
+                json_response(self.status, both)
+            }
+        };
         for (name, value) in self.headers {
             response.headers_mut().append(name, value);
         }
@@ -166,7 +187,11 @@ pub fn encode_go_json<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 pub fn write_json<T: Serialize>(status: StatusCode, value: &T) -> HttpResponse {
-    let mut response = (status, encode_go_json(value)).into_response();
+    json_response(status, encode_go_json(value))
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> HttpResponse {
+    let mut response = (status, body).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=utf-8"),
