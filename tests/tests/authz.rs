@@ -782,6 +782,24 @@ async fn scoped_tokens(b: Backend) {
             .status,
         200
     );
+    // A lifetime is kept as given; `lifetime_seconds` holds its whole seconds.
+    let r = s
+        .post_with_token(
+            &tokens,
+            &owner,
+            json!({"token_name": "brief", "lifetime": 1_500_000_000i64}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let brief = s.get_with_token(&format!("{tokens}/brief"), &owner).await;
+    let at = |field: &str| {
+        chrono::DateTime::parse_from_rfc3339(brief.json[field].as_str().unwrap()).unwrap()
+    };
+    assert_eq!(brief.json["lifetime_seconds"], 1);
+    assert_eq!(
+        (at("expires_at") - at("created_at")).num_milliseconds(),
+        1_500
+    );
 
     // Members manage their own tokens only.
     assert_eq!(

@@ -114,8 +114,9 @@ fn lifetime(nanos: i64, max_hours: i64) -> Result<Duration, TokenError> {
             if lifetime > Duration::hours(max_hours) {
                 return Err(TokenError::LifetimeTooLong(max_hours));
             }
-            // Whole seconds, at least one.
-            Ok(Duration::seconds(lifetime.num_seconds().max(1)))
+            // As Coder: the key expires after exactly this long (to the microsecond, as
+            // Postgres keeps it); its `lifetime_seconds` is the whole seconds in it.
+            Ok(Duration::microseconds(n / 1_000))
         }
     }
 }

@@ -67,13 +67,13 @@ fn parse_entry(raw: &str) -> Result<AllowListEntry, String> {
         .ok_or_else(|| {
             format!(
                 "invalid allow_list entry {raw}: want <type>:<id>",
-                raw = go_quote(&raw)
+                raw = go_quote(raw)
             )
         })?;
     if resource_type != "*" && !RESOURCES.iter().any(|(t, _)| *t == resource_type) {
         return Err(format!(
             "unknown resource type {resource_type}",
-            resource_type = go_quote(&resource_type)
+            resource_type = go_quote(resource_type)
         ));
     }
     let id = if id == "*" {
@@ -83,7 +83,7 @@ fn parse_entry(raw: &str) -> Result<AllowListEntry, String> {
             .map_err(|_| {
                 format!(
                     "invalid {resource_type} ID (must be UUID): {id}",
-                    id = go_quote(&id)
+                    id = go_quote(id)
                 )
             })?
             .to_string()

@@ -114,7 +114,7 @@ pub async fn update_member_roles(
     if let Some(role) = req.roles.iter().find(|r| r.contains(':')) {
         return Err(CoderError::bad_request(format!(
             "attempt to assign a role {role}, remove the ':<organization_id> suffix",
-            role = go_quote(&role)
+            role = go_quote(role)
         )));
     }
     let scope = RoleScope::Organization(org_id);

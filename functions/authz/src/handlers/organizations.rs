@@ -20,7 +20,7 @@ fn organization_not_found(param: &str) -> CoderError {
         StatusCode::NOT_FOUND,
         Response::message(format!(
             "Organization {param} not found.",
-            param = go_quote(&param)
+            param = go_quote(param)
         ))
         .with_detail("Provide either the organization id or name."),
     )

@@ -127,8 +127,8 @@ fn one_of(
             key,
             format!(
                 "Query param {key} has invalid value: {value} is not a valid value",
-                key = go_quote(&key),
-                value = go_quote(&value)
+                key = go_quote(key),
+                value = go_quote(value)
             ),
         ));
         None
@@ -149,7 +149,7 @@ fn date(
                 format!(
                     "Query param {key} must be a valid date format ({}): {e}",
                     super::go_time::DATE_ONLY,
-                    key = go_quote(&key)
+                    key = go_quote(key)
                 ),
             ));
             None
@@ -200,7 +200,7 @@ pub fn parse_audit_query(q: &str) -> Result<AuditFilter, Vec<ValidationError>> {
     for key in unknown {
         errors.push(invalid(
             key,
-            format!("{key} is not a valid query param", key = go_quote(&key)),
+            format!("{key} is not a valid query param", key = go_quote(key)),
         ));
     }
     if errors.is_empty() {

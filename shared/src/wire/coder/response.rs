@@ -51,7 +51,7 @@ pub struct CoderError {
     pub body: Response,
     pub headers: Vec<(header::HeaderName, HeaderValue)>,
     /// A body Coder writes before `body`, both in one response (see [`Self::written_after`]).
-    pub preceded_by: Option<Response>,
+    pub preceded_by: Option<Box<Response>>,
 }
 
 pub const SIGNED_OUT: &str =
@@ -74,7 +74,7 @@ impl CoderError {
     pub fn written_after(self, first: CoderError) -> Self {
         Self {
             status: first.status,
-            preceded_by: Some(first.body),
+            preceded_by: Some(Box::new(first.body)),
             ..self
         }
     }
@@ -149,7 +149,7 @@ impl IntoResponse for CoderError {
         let mut response = match &self.preceded_by {
             None => write_json(self.status, &self.body),
             Some(first) => {
-                let mut both = encode_go_json(first);
+                let mut both = encode_go_json(&**first);
                 both.extend(encode_go_json(&self.body));
                 json_response(self.status, both)
             }

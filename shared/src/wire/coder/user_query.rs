@@ -103,7 +103,7 @@ pub(super) fn single<'a>(
             key,
             format!(
                 "Query param {key} provided more than once, found {} times. Only provide 1 instance of this query param.",
-                found.len(), key = go_quote(&key)),
+                found.len(), key = go_quote(key)),
         ));
         return None;
     }
@@ -127,7 +127,7 @@ fn many<T>(
     {
         match parse(v) {
             Some(t) => out.push(t),
-            None => bad.push(format!("{v} is not a valid value", v = go_quote(&v))),
+            None => bad.push(format!("{v} is not a valid value", v = go_quote(v))),
         }
     }
     if !bad.is_empty() {
@@ -136,7 +136,7 @@ fn many<T>(
             format!(
                 "Query param {key} has invalid values: {}",
                 bad.join("\n"),
-                key = go_quote(&key)
+                key = go_quote(key)
             ),
         ));
     }
@@ -159,7 +159,7 @@ fn time(
                 format!(
                     "Query param {key} must be a valid date format ({}): {e}",
                     super::go_time::RFC3339_NANO,
-                    key = go_quote(&key)
+                    key = go_quote(key)
                 ),
             ));
             None
@@ -201,7 +201,7 @@ pub fn parse_user_query(q: &str) -> Result<UserFilter, Vec<ValidationError>> {
     for key in unknown {
         errors.push(invalid(
             key,
-            format!("{key} is not a valid query param", key = go_quote(&key)),
+            format!("{key} is not a valid query param", key = go_quote(key)),
         ));
     }
     if errors.is_empty() {
@@ -225,7 +225,7 @@ pub fn parse_pagination(query: &[(String, String)]) -> Result<Page, Vec<Validati
                 name,
                 format!(
                     "Query param {name} provided more than once, found {} times. Only provide 1 instance of this query param.",
-                    found.len(), name = go_quote(&name)),
+                    found.len(), name = go_quote(name)),
             ));
             return None;
         }
@@ -256,7 +256,7 @@ pub fn parse_pagination(query: &[(String, String)]) -> Result<Page, Vec<Validati
                 name,
                 format!(
                     "Query param {name} must be a valid 32-bit positive integer: {why}",
-                    name = go_quote(&name)
+                    name = go_quote(name)
                 ),
             )),
         }
@@ -274,13 +274,13 @@ fn positive_int32(v: &str) -> Result<usize, String> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
             "strconv.ParseInt: parsing {v}: invalid syntax",
-            v = go_quote(&v)
+            v = go_quote(v)
         ));
     }
     let n: i32 = v.parse().map_err(|_| {
         format!(
             "strconv.ParseInt: parsing {v}: value out of range",
-            v = go_quote(&v)
+            v = go_quote(v)
         )
     })?;
     usize::try_from(n).map_err(|_| "value is negative".to_owned())
