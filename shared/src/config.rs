@@ -387,7 +387,8 @@ fn read_barong(
     if let Some(v) = lookup("GATEHOUSE_STORAGE_TITLES") {
         b.storage_titles = v
             .split(',')
-            .map(|t| t.trim().to_lowercase())
+            // As given: Barong's inclusion check is case-sensitive.
+            .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
             .collect();
     }
@@ -470,6 +471,16 @@ mod tests {
         assert_eq!(s.store, StoreKind::Embedded);
         assert_eq!(s.mailer, MailerKind::Outbox);
         assert_eq!(s.base_url, None);
+    }
+
+    #[test]
+    fn storage_titles_keep_their_case() {
+        let lookup =
+            |n: &str| (n == "GATEHOUSE_STORAGE_TITLES").then(|| " personal, Company ,,".to_owned());
+        assert_eq!(
+            Settings::from_lookup(lookup).unwrap().barong.storage_titles,
+            ["personal", "Company"]
+        );
     }
 
     #[test]

@@ -221,6 +221,25 @@ async fn valid_session_every_verb(b: Backend) {
         claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
         3600
     );
+    // peatio's authenticator splits the header on white space and wants `Bearer` exactly.
+    for (header, status) in [
+        (format!("bearer {jwt}"), 401),
+        (format!("BEARER {jwt}"), 401),
+        (format!("Bearer  {jwt}"), 200),
+    ] {
+        let r = s
+            .http
+            .get(s.url("/api/v2/auth/resource/users/me"))
+            .header("authorization", &header)
+            .send()
+            .await
+            .unwrap();
+        let r = Reply::from(r).await;
+        assert_eq!(r.status, status, "{header}: {}", r.text);
+        if status == 401 {
+            assert_eq!(errors(&r), e(&["jwt.decode_and_verify"]));
+        }
+    }
     // The JWT is no credential for authz itself (Barong reads no Authorization header there).
     let r = s
         .http

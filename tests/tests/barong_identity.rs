@@ -258,6 +258,18 @@ async fn registration_succeeds(b: Backend) {
         .await
         .unwrap();
     assert_eq!(token.split('.').count(), 3);
+    // Barong's templates end the link with `lang=en` (moto keeps the HTML part, escaped).
+    let mails = s.mails_to(&email).await;
+    let mailed = &mails.last().unwrap().text;
+    assert!(
+        [
+            format!("confirmation_token={token}&lang=en"),
+            format!("confirmation_token={token}&amp;lang=en")
+        ]
+        .iter()
+        .any(|link| mailed.contains(link)),
+        "{mailed}"
+    );
     // Duplicates: email, and usernames in any case.
     let (_, r) = register(&s, &email, GOOD).await;
     assert_eq!(

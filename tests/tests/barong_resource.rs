@@ -61,6 +61,12 @@ async fn me_and_data(b: Backend) {
         )
         .await;
     assert_eq!((r.status, errors(&r)), (422, e(&["data.invalid_format"])));
+    // `User` allows 1024 characters of data, as at registration (data storage allows 5120).
+    let long = format!("\"{}\"", "a".repeat(1023));
+    let r = c
+        .send(&s, Method::PUT, "/resource/users/me", &[("data", &long)])
+        .await;
+    assert_eq!((r.status, errors(&r)), (422, e(&["data.too_long"])));
     let r = c.send(&s, Method::PUT, "/resource/users/me", &[]).await;
     assert_eq!(
         (r.status, errors(&r)),
@@ -472,6 +478,57 @@ async fn api_keys_crud(b: Backend) {
         )
     );
 
+    // Update and delete declare `totp_code` without a message, and blank values fail Grape's
+    // `allow_blank: false` before any code is checked.
+    let key_path = format!("/resource/api_keys/{kid}");
+    let r = c.send(&s, Method::PATCH, &key_path, &[]).await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (
+            422,
+            e(&[
+                "resource.apikey.missing_totp_code",
+                "resource.apikey.empty_totp_code"
+            ])
+        )
+    );
+    let r = c
+        .send(
+            &s,
+            Method::PATCH,
+            &key_path,
+            &[("state", " "), ("scope", ""), ("totp_code", "")],
+        )
+        .await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (
+            422,
+            e(&[
+                "resource.apikey.empty_scope",
+                "resource.apikey.empty_state",
+                "resource.apikey.empty_totp_code"
+            ])
+        )
+    );
+    let r = c.send(&s, Method::DELETE, &key_path, &[]).await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (
+            422,
+            e(&[
+                "resource.apikey.missing_totp_code",
+                "resource.apikey.empty_totp_code"
+            ])
+        )
+    );
+    let r = c
+        .send(&s, Method::DELETE, &key_path, &[("totp_code", "")])
+        .await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (422, e(&["resource.apikey.empty_totp_code"]))
+    );
     let code = next_code(&s, &otp);
     let r = c
         .send(
@@ -992,8 +1049,22 @@ async fn data_storage(b: Backend) {
             .iter()
             .any(|l| l["key"] == "personal" && l["value"] == "recorded" && l["scope"] == "private")
     );
-    let r = post(&mut c, "Personal", "{}").await;
-    assert_eq!((r.status, errors(&r)), (422, e(&["title.taken"])));
+    // Uniqueness ignores case; the allowed list does not.
+    let r = post(&mut c, "PERSONAL", "{}").await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (422, e(&["title.taken", "title.inclusion"]))
+    );
+    let r = post(&mut c, "Company", "{}").await;
+    assert_eq!((r.status, errors(&r)), (422, e(&["title.inclusion"])));
+    let r = post(&mut c, "Document", "{}").await;
+    assert_eq!((r.status, errors(&r)), (422, e(&["title.inclusion"])));
+    // Errors come grouped by attribute, `data`'s first.
+    let r = post(&mut c, "personal", "not json").await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (422, e(&["data.invalid_format", "title.taken"]))
+    );
     let r = post(&mut c, "company", "not json").await;
     assert_eq!((r.status, errors(&r)), (422, e(&["data.invalid_format"])));
     let r = post(&mut c, "company", &format!("\"{}\"", "a".repeat(5200))).await;
@@ -1326,6 +1397,38 @@ async fn service_accounts(b: Backend) {
     let r = signed(&s, Method::GET, "/resource/users/me", &kid, &secret, None).await;
     assert_eq!((r.status, errors(&r)), (404, e(&["record.not_found"])));
 
+    let key_path = format!("/resource/service_accounts/api_keys/{kid}");
+    let r = c
+        .send(
+            &s,
+            Method::PUT,
+            &key_path,
+            &[("service_account_uid", &sa_uid), ("state", "")],
+        )
+        .await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (
+            422,
+            e(&[
+                "resource.serviceaccount.empty_state",
+                "resource.serviceaccount.missing_totp_code",
+                "resource.serviceaccount.empty_totp_code"
+            ])
+        )
+    );
+    let r = c
+        .send(
+            &s,
+            Method::DELETE,
+            &key_path,
+            &[("service_account_uid", &sa_uid), ("totp_code", " ")],
+        )
+        .await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (422, e(&["resource.serviceaccount.empty_totp_code"]))
+    );
     let code = next_code(&s, &otp);
     let r = c
         .send(
@@ -1395,7 +1498,6 @@ async fn activity(b: Backend) {
     let (_, r) = sign_in(&s, &email, GOOD).await;
     assert_eq!(r.status, 200);
     let otp = enable_2fa(&s, &mut c).await;
-    let _ = otp;
     let r = c.get(&s, "/resource/users/activity/all").await;
     assert_eq!(r.status, 200, "{}", r.text);
     let all = r.json.as_array().unwrap();
@@ -1442,7 +1544,7 @@ async fn activity(b: Backend) {
     assert_eq!(failed.len(), 1, "{}", r.text);
     assert_eq!(
         failed[0]["data"],
-        r#"{"reason":"identity.session.invalid_params"}"#
+        r#"{"reason":"Invalid Email or Password"}"#
     );
     let login_time =
         chrono::DateTime::parse_from_rfc3339(failed[0]["created_at"].as_str().unwrap())
@@ -1480,6 +1582,50 @@ async fn activity(b: Backend) {
         .await;
     assert_eq!(r.json.as_array().unwrap().len(), 1);
     assert_eq!(r.json[0]["action"], "signup");
+
+    // With 2FA on, Barong records no missing code, and a wrong or right one as `login::2fa`.
+    let (_, r) = sign_in(&s, &email, GOOD).await;
+    assert_eq!(
+        (r.status, errors(&r)),
+        (401, e(&["identity.session.missing_otp"]))
+    );
+    let code = next_code(&s, &otp);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for (otp_code, status) in [(wrong, 403), (code.as_str(), 200)] {
+        let r = Client::new()
+            .post(
+                &s,
+                "/identity/sessions",
+                &[
+                    ("email", &email),
+                    ("password", GOOD),
+                    ("otp_code", otp_code),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, status, "{}", r.text);
+    }
+    // API-key changes are no Barong activity (its `api_keys.rb` records none).
+    create_api_key(&s, &mut c, &otp).await;
+    let r = c.get(&s, "/resource/users/activity/all").await;
+    let all = r.json.as_array().unwrap();
+    let actions: Vec<(&str, &str)> = all
+        .iter()
+        .take(3)
+        .map(|a| (a["action"].as_str().unwrap(), a["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("login::2fa", "succeed"),
+            ("login::2fa", "failed"),
+            ("enable 2FA", "succeed")
+        ],
+        "{}",
+        r.text
+    );
+    assert_eq!(all[1]["data"], r#"{"reason":"OTP code is invalid"}"#);
+    assert_eq!(r.headers["total"], "7");
 }
 
 both_stores!(

@@ -31,10 +31,15 @@ fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ()>
     Ok(Some(first.to_str().unwrap_or("\u{fffd}")))
 }
 
+/// The token of `Authorization: Bearer <token>`, read as peatio's `JWTAuthenticator` reads it
+/// (`token_type, token_value = token.split(" ")`): the scheme must be `Bearer` exactly, case
+/// included; anything else is no credential (`jwt.decode_and_verify`).
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, rest) = value.split_at_checked(7)?;
-    scheme.eq_ignore_ascii_case("bearer ").then(|| rest.trim())
+    let mut fields = value.split_ascii_whitespace();
+    (fields.next()? == "Bearer")
+        .then(|| fields.next())
+        .flatten()
 }
 
 /// The refusal in Barong's shape; a store failure is logged and answered as Barong's 500.

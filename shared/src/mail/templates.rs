@@ -64,18 +64,19 @@ pub fn one_time_passcode(
     }
 }
 
-/// Barong's confirmation link: `<base_url>/accounts/confirmation?confirmation_token=<jwt>`.
+/// Barong's confirmation link: `<base_url>/accounts/confirmation?confirmation_token=<jwt>&lang=en`
+/// (`lang=en` is fixed text in its postmaster templates, whatever language was asked for).
 pub fn barong_confirmation_link(base_url: &str, token: &str) -> String {
     format!(
-        "{base_url}/accounts/confirmation?confirmation_token={}",
+        "{base_url}/accounts/confirmation?confirmation_token={}&lang=en",
         query_escape(token)
     )
 }
 
-/// Barong's reset link: `<base_url>/accounts/password_reset?reset_token=<jwt>`.
+/// Barong's reset link: `<base_url>/accounts/password_reset?reset_token=<jwt>&lang=en`.
 pub fn barong_reset_link(base_url: &str, token: &str) -> String {
     format!(
-        "{base_url}/accounts/password_reset?reset_token={}",
+        "{base_url}/accounts/password_reset?reset_token={}&lang=en",
         query_escape(token)
     )
 }

@@ -6,7 +6,7 @@ use crate::session_response::{Client, internal, open_session, with_cleared_cooki
 use axum::extract::State;
 use axum::response::Response;
 use gatehouse::AppState;
-use gatehouse::auth::activity::{Event, Kind, Surface, record};
+use gatehouse::auth::activity::{Event, Kind, Surface, entry, record};
 use gatehouse::auth::barong::auth0::{self, Auth0Error};
 use gatehouse::auth::barong::login::{BarongLoginError, sign_in};
 use gatehouse::auth::barong::{captcha, session};
@@ -36,8 +36,29 @@ pub async fn create(
     let email = params.text("email").unwrap_or_default();
     let password = params.text("password").unwrap_or_default();
     let otp_code = params.text("otp_code");
-    let signed_in = sign_in(&state, &email, &password, otp_code.as_deref()).await;
-    let user = signed_in.map_err(|e| match e {
+    let user = match sign_in(&state, &email, &password, otp_code.as_deref()).await {
+        Ok(user) => user,
+        Err(e) => {
+            let refused = login_refusal(&e);
+            if let Some((action, reason)) = recorded_failure(e) {
+                record_failed_login(&state, &client, &email, &refused, action, reason).await;
+            }
+            return Err(refused);
+        }
+    };
+    let opened = open_session(&state, &client, &user, StatusCode::OK).await;
+    let action = if user.totp_enabled { LOGIN_2FA } else { LOGIN };
+    let event = Event::new(Kind::Login, Surface::Barong, 200, Some(&user));
+    record_login(&state, &client, event, action).await;
+    opened
+}
+
+/// Barong's actions for a sign-in: `login`, or `login::2fa` once a second factor was asked.
+const LOGIN: &str = "login";
+const LOGIN_2FA: &str = "login::2fa";
+
+fn login_refusal(e: &BarongLoginError) -> BarongError {
+    match e {
         BarongLoginError::InvalidParams => {
             BarongError::unauthorized("identity.session.invalid_params")
         }
@@ -48,22 +69,23 @@ pub async fn create(
         BarongLoginError::InvalidOtp => BarongError::forbidden("identity.session.invalid_otp"),
         BarongLoginError::CodeUsed => BarongError::unprocessable(["totp.error"]),
         BarongLoginError::Internal(e) => internal(e),
-    });
-    let user = match user {
-        Ok(user) => user,
-        Err(refused) => {
-            record_failed_login(&state, &client, &email, &refused).await;
-            return Err(refused);
-        }
-    };
-    let opened = open_session(&state, &client, &user, StatusCode::OK).await;
-    record(
-        &state,
-        &client.origin(),
-        Event::new(Kind::Login, Surface::Barong, 200, Some(&user)),
-    )
-    .await;
-    opened
+    }
+}
+
+/// What Barong's `login_error!` records for a refusal: the action and its English reason
+/// (`app/api/v2/identity/sessions.rb`). A missing code, a code already used and a failure
+/// of ours are answered before any record there, so they have none.
+fn recorded_failure(e: BarongLoginError) -> Option<(&'static str, &'static str)> {
+    match e {
+        BarongLoginError::InvalidParams => Some((LOGIN, "Invalid Email or Password")),
+        BarongLoginError::Banned => Some((LOGIN, "Your account is banned")),
+        BarongLoginError::Deleted => Some((LOGIN, "Your account is deleted")),
+        BarongLoginError::NotActive => Some((LOGIN, "Your account is not active")),
+        BarongLoginError::InvalidOtp => Some((LOGIN_2FA, "OTP code is invalid")),
+        BarongLoginError::MissingOtp
+        | BarongLoginError::CodeUsed
+        | BarongLoginError::Internal(_) => None,
+    }
 }
 
 /// A refused sign-in is recorded for the account the email names, if any. Known and unknown
@@ -73,6 +95,8 @@ async fn record_failed_login(
     client: &Client,
     email: &str,
     refused: &BarongError,
+    action: &str,
+    reason: &str,
 ) {
     let user = match state.store.user_by_email(email).await {
         Ok(user) => user.filter(|u| !u.deleted),
@@ -84,8 +108,17 @@ async fn record_failed_login(
         refused.status.as_u16(),
         user.as_ref(),
     )
-    .data(serde_json::json!({ "reason": refused.errors.first() }));
-    record(state, &client.origin(), event).await;
+    .data(serde_json::json!({ "reason": reason }));
+    record_login(state, client, event, action).await;
+}
+
+/// Records a sign-in under Barong's `action` (the log's own for [`Kind::Login`] is `login`).
+async fn record_login(state: &AppState, client: &Client, event: Event<'_>, action: &str) {
+    let mut activity = entry(state, &client.origin(), event);
+    activity.action = action.to_owned();
+    if let Err(error) = state.store.record_activity(&activity).await {
+        tracing::error!(%error, action, "recording a sign-in failed");
+    }
 }
 
 pub async fn delete(
@@ -128,8 +161,8 @@ pub async fn auth0(
             Auth0Error::Internal(e) => internal(e),
         })?;
     let opened = open_session(&state, &client, &user, StatusCode::CREATED).await;
-    let event = Event::new(Kind::Login, Surface::Barong, 201, Some(&user))
-        .data(serde_json::json!({ "with": "auth0" }));
+    // Barong records an Auth0 sign-in as any other, with no data.
+    let event = Event::new(Kind::Login, Surface::Barong, 201, Some(&user));
     record(&state, &client.origin(), event).await;
     opened
 }

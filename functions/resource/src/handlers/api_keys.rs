@@ -163,13 +163,18 @@ pub async fn create(
     ))
 }
 
+/// The update parameters. No message on `totp_code`: an absent code is the generated
+/// `missing_totp_code` (and `empty_totp_code`), unlike create's.
 pub fn update_params() -> [Spec; 3] {
     [
-        Spec::optional("scope").string(),
-        Spec::optional("state").string(),
-        Spec::required("totp_code").string(),
+        Spec::optional("scope").string().non_blank(),
+        Spec::optional("state").string().non_blank(),
+        TOTP_CODE,
     ]
 }
+
+/// `requires :totp_code, type: String, allow_blank: false` without a message (update, delete).
+pub const TOTP_CODE: Spec = Spec::required("totp_code").string().non_blank();
 
 pub async fn update(
     State(state): State<AppState>,
@@ -203,7 +208,7 @@ pub async fn delete(
     Path(crate::path::Kid { kid }): Path<crate::path::Kid>,
     params: Params,
 ) -> Result<Response, BarongError> {
-    let params = params.check("resource.apikey", &[Spec::required("totp_code").string()])?;
+    let params = params.check("resource.apikey", &[TOTP_CODE])?;
     let user = user_of(&auth)?;
     let user = otp_protected(&state, user, params.string("totp_code"), "resource.api_key").await?;
     api_keys::delete(&state, &user, Holder::User, &kid)

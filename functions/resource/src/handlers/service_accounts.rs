@@ -2,7 +2,7 @@
 //! `GET/POST /resource/service_accounts/api_keys`, `PUT/DELETE .../api_keys/{kid}`. The owner
 //! manages them with its own 2FA.
 
-use super::api_keys::{create_params, list_page, list_params, update_params};
+use super::api_keys::{TOTP_CODE, create_params, list_page, list_params, update_params};
 use crate::reply::{api_key_error, otp_protected, user_of};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -132,10 +132,7 @@ pub async fn delete_key(
     Path(crate::path::Kid { kid }): Path<crate::path::Kid>,
     params: Params,
 ) -> Result<Response, BarongError> {
-    let params = params.check(
-        "resource.serviceaccount",
-        &[UID, Spec::required("totp_code").string()],
-    )?;
+    let params = params.check("resource.serviceaccount", &[UID, TOTP_CODE])?;
     let user = user_of(&auth)?;
     let uid = account_uid(&user, &params)?.to_owned();
     let user = otp_protected(&state, user, params.string("totp_code"), PREFIX).await?;

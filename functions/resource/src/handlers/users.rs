@@ -120,6 +120,17 @@ pub async fn change_password(
 
 const TOPICS: &[&str] = &["all", "session", "otp", "password", "account"];
 
+/// Whether `topic` (`all` or one of [`TOPICS`]) lists a record of `record_topic`. `all` lists
+/// Barong's topics only: the log also keeps API-key changes (topic `api_keys`, for the Coder
+/// audit log), which Barong's `api_keys.rb` never records.
+fn lists(topic: &str, record_topic: &str) -> bool {
+    if topic == "all" {
+        TOPICS.contains(&record_topic)
+    } else {
+        topic == record_topic
+    }
+}
+
 /// The user's activities, newest first, with Barong's filters and pagination headers.
 pub async fn activity(
     State(state): State<AppState>,
@@ -158,7 +169,7 @@ pub async fn activity(
     let (from, to) = (params.int("time_from"), params.int("time_to"));
     let result = params.string("result");
     activities.retain(|a| {
-        (topic == "all" || a.topic == topic)
+        lists(&topic, &a.topic)
             && from.is_none_or(|t| a.created_at.timestamp() >= t)
             && to.is_none_or(|t| a.created_at.timestamp() < t)
             && result.is_none_or(|r| a.result == r)

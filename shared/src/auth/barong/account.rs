@@ -7,8 +7,9 @@ use crate::state::AppState;
 use crate::store::update_user_with;
 use chrono::{DateTime, Utc};
 
-/// `data` and data storage values: JSON text of at most this many characters.
-const MAX_DATA_CHARS: usize = 5120;
+/// Data storage values: JSON text of at most this many characters (`DataStorage`'s
+/// `validates_length_of :data, maximum: 5120`; the user's own `data` has `User`'s 1024).
+const MAX_STORAGE_DATA_CHARS: usize = 5120;
 
 /// Titles Barong reserves (`DataStorage` exclusion list).
 const RESERVED_TITLES: &[&str] = &["document", "label", "profile", "phone", "user"];
@@ -42,10 +43,10 @@ fn now(state: &AppState) -> DateTime<Utc> {
     crate::auth::session::truncate(state.clock.now())
 }
 
-/// Barong's checks on `data`: at most 5120 characters of valid JSON.
-fn data_errors(data: &str) -> Vec<&'static str> {
+/// Barong's checks on `data`: at most `max_chars` characters of valid JSON.
+fn data_errors(data: &str, max_chars: usize) -> Vec<&'static str> {
     let mut errors = Vec::new();
-    if data.chars().count() > MAX_DATA_CHARS {
+    if data.chars().count() > max_chars {
         errors.push("data.too_long");
     }
     if !crate::wire::barong::validate::ruby_json_parses(data) {
@@ -55,8 +56,9 @@ fn data_errors(data: &str) -> Vec<&'static str> {
 }
 
 /// `PUT /resource/users/me`: the user's own JSON `data`.
+/// The limit is `User`'s, the one registration applies.
 pub async fn update_data(state: &AppState, user: User, data: &str) -> Result<User, AccountError> {
-    let errors = data_errors(data);
+    let errors = data_errors(data, crate::wire::barong::validate::DATA_MAX_LENGTH);
     if !errors.is_empty() {
         return Err(AccountError::Invalid(errors));
     }
@@ -131,7 +133,9 @@ pub async fn store_data(
     title: &str,
     data: &str,
 ) -> Result<User, AccountError> {
-    let mut errors = data_errors(data);
+    // Rails groups the keys by attribute in declaration order: `data`'s, then `title`'s.
+    let mut errors = data_errors(data, MAX_STORAGE_DATA_CHARS);
+    // Uniqueness ignores case (`case_sensitive: false`); inclusion and exclusion do not.
     let key = title.to_lowercase();
     let taken = |u: &User| {
         u.data_storages
@@ -139,12 +143,18 @@ pub async fn store_data(
             .any(|d| d.title.to_lowercase() == key)
     };
     if taken(&user) {
-        errors.insert(0, "title.taken");
+        errors.push("title.taken");
     }
-    if !state.settings.barong.storage_titles.contains(&key) {
+    if !state
+        .settings
+        .barong
+        .storage_titles
+        .iter()
+        .any(|t| t == title)
+    {
         errors.push("title.inclusion");
     }
-    if RESERVED_TITLES.contains(&key.as_str()) {
+    if RESERVED_TITLES.contains(&title) {
         errors.push("title.exclusion");
     }
     if !errors.is_empty() {
