@@ -10,6 +10,7 @@ use gatehouse::http::coder_surface::serve_coder_routes;
 /// not through the Coder surface's layers.
 const BARONG_MOUNTS: &[&str] = &[
     "/api/v2/auth/identity",
+    "/api/v2/auth/public",
     "/api/v2/auth/resource",
     "/api/v2/auth/admin",
     "/api/v2/auth/authz",

@@ -55,6 +55,33 @@ async fn general(b: Backend) {
         keys(&r.json),
         ["git_tag", "git_sha", "build_date", "version"]
     );
+    // Barong's `public` API answers the same facts (P1-P4), and Auth0's tenant.
+    for path in ["ping", "configs", "version"] {
+        let identity = c.get(&s, &format!("/identity/{path}")).await;
+        let public = c.get(&s, &format!("/public/{path}")).await;
+        assert_eq!(
+            (public.status, &public.text),
+            (200, &identity.text),
+            "{path}"
+        );
+    }
+    assert_eq!(c.get(&s, "/public/time").await.status, 200);
+    let r = c.get(&s, "/public/configs/auth0").await;
+    assert_eq!(
+        (r.status, r.text.as_str()),
+        (200, "{\"auth0_domain\":\"\",\"auth0_client_id\":\"\"}")
+    );
+    let r = c
+        .post(&s, "/public/password/validate", &[("password", "Tecohvi0")])
+        .await;
+    let identity = c
+        .post(
+            &s,
+            "/identity/password/validate",
+            &[("password", "Tecohvi0")],
+        )
+        .await;
+    assert_eq!((r.status, &r.text), (201, &identity.text));
     // Unknown routes and verbs: Grape's 404.
     for (method, path) in [
         (reqwest::Method::GET, "/identity/nothing"),

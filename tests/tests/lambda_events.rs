@@ -119,7 +119,7 @@ async fn every_identity_event_reaches_its_handler() {
     let s = TestServer::start(Backend::Embedded).await;
     let events = events("identity");
     assert!(
-        events.len() >= 16,
+        events.len() >= 22,
         "one event per endpoint, saw {}",
         events.len()
     );
@@ -133,6 +133,7 @@ async fn every_identity_event_reaches_its_handler() {
         // In file order: registered, then signed in, before the requests that need an account.
         let expected = match name.as_str() {
             "07-password-validate.json" | "08-register.json" => 201,
+            "22-public-password-validate.json" => 201,
             "12-email-generate-code.json" | "14-password-generate-code.json" => 201,
             "09-session-create.json" => 200,
             // No cookie in the event.

@@ -19,7 +19,37 @@ use gatehouse::wire::barong::error::RouteNotFound;
 pub fn api(state: AppState) -> Api<AppState> {
     use handlers::*;
     const I: &str = "/api/v2/auth/identity";
+    // Barong's `public` API (`app/api/v2/public/general.rb`): the same facts, mounted apart.
+    const P: &str = "/api/v2/auth/public";
     Api::new()
+        .route(
+            &format!("{P}/ping"),
+            get(general::ping, "Test connectivity", 200),
+        )
+        .route(
+            &format!("{P}/time"),
+            get(general::time, "Get server current unix timestamp", 200),
+        )
+        .route(
+            &format!("{P}/version"),
+            get(general::version, "Get the version", 200),
+        )
+        .route(
+            &format!("{P}/configs"),
+            get(general::configs, "Get the configurations", 200),
+        )
+        .route(
+            &format!("{P}/configs/auth0"),
+            get(general::auth0_config, "Get the Auth0 configuration", 200),
+        )
+        .route(
+            &format!("{P}/password/validate"),
+            post(
+                password_strength::validate,
+                "Password strength testing",
+                201,
+            ),
+        )
         .route(
             &format!("{I}/ping"),
             get(general::ping, "Test connectivity", 200),

@@ -56,6 +56,16 @@ pub async fn configs(State(state): State<AppState>) -> Response {
     json_response(StatusCode::OK, &Value::Object(body))
 }
 
+/// `GET /public/configs/auth0`: the Auth0 tenant clients sign in with (`""` when unset, as
+/// Barong's defaults are).
+pub async fn auth0_config(State(state): State<AppState>) -> Response {
+    let b = &state.settings.barong;
+    json_response(
+        StatusCode::OK,
+        &json!({"auth0_domain": b.auth0_domain, "auth0_client_id": b.auth0_client_id}),
+    )
+}
+
 /// The public keys that verify the JWTs this deployment signs.
 pub async fn jwks(State(state): State<AppState>) -> Result<Response, BarongError> {
     let key = state.barong_jwt_key().await.map_err(|e| {

@@ -45,10 +45,11 @@ use crate::state::AppState;
 use http::HeaderMap;
 use std::net::IpAddr;
 
-/// Barong's `pass` defaults (`config/authz_rules.yml`), plus this deployment's identity group,
-/// which is Barong's `api/v2/barong/identity` at its own path.
+/// Barong's `pass` defaults (`config/authz_rules.yml`), plus this deployment's identity and
+/// public APIs, which are Barong's `api/v2/barong/identity` and `.../public` at their own paths.
 pub const DEFAULT_PASS: &[&str] = &[
     "api/v2/auth/identity",
+    "api/v2/auth/public",
     "api/v2/barong/public",
     "api/v2/barong/identity",
     "api/v2/peatio/public",
