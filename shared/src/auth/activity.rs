@@ -28,6 +28,8 @@ pub enum Surface {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Login,
+    /// A Barong sign-in that asked for the second factor (`login::2fa`, right code or wrong).
+    LoginTwoFactor,
     Logout,
     Signup,
     PasswordChange,
@@ -53,6 +55,7 @@ impl Kind {
     fn barong(self) -> (&'static str, &'static str) {
         match self {
             Self::Login => ("session", "login"),
+            Self::LoginTwoFactor => ("session", "login::2fa"),
             Self::Logout => ("session", "logout"),
             Self::Signup => ("account", "signup"),
             Self::PasswordChange => ("password", "password change"),
@@ -76,7 +79,7 @@ impl Kind {
     /// Coder's audit `(action, resource_type)`.
     fn coder(self) -> (&'static str, &'static str) {
         match self {
-            Self::Login => ("login", "api_key"),
+            Self::Login | Self::LoginTwoFactor => ("login", "api_key"),
             Self::Logout => ("logout", "api_key"),
             Self::Signup => ("register", "api_key"),
             Self::PasswordResetRequest => ("request_password_reset", "user"),

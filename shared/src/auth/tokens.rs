@@ -17,6 +17,11 @@ pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::days(7);
 pub const MAX_TOKEN_LIFETIME_HOURS: i64 = 876_600;
 pub const MAX_ADMIN_TOKEN_LIFETIME_HOURS: i64 = 168;
 
+/// Names are part of a store key (DynamoDB keys are at most 2 KB).
+pub const MAX_TOKEN_NAME_BYTES: usize = 256;
+/// A CLI session key (`POST /users/{user}/keys`) lives a week, sliding.
+pub const SESSION_KEY_LIFETIME: Duration = Duration::days(7);
+
 /// The longest lifetime a token for `owner` may have, in hours (Coder's `getMaxTokenLifetime`:
 /// the cap is the token owner's, not the caller's).
 pub fn max_lifetime_hours(owner: &User) -> i64 {
@@ -26,10 +31,6 @@ pub fn max_lifetime_hours(owner: &User) -> i64 {
         MAX_TOKEN_LIFETIME_HOURS
     }
 }
-/// Names are part of a store key (DynamoDB keys are at most 2 KB).
-pub const MAX_TOKEN_NAME_BYTES: usize = 256;
-/// A CLI session key (`POST /users/{user}/keys`) lives a week, sliding.
-pub const SESSION_KEY_LIFETIME: Duration = Duration::days(7);
 
 #[derive(Debug)]
 pub enum TokenError {

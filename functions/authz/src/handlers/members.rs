@@ -128,7 +128,8 @@ pub async fn update_member_roles(
             )),
             RoleChangeError::Forbidden => CoderError::forbidden(),
             RoleChangeError::NotAssignable(role) => CoderError::bad_request(format!(
-                "not authorized to assign role \"{role}:{org_id}\""
+                "not authorized to assign role {}",
+                go_quote(&format!("{role}:{org_id}"))
             )),
             RoleChangeError::NotMember => CoderError::not_found(),
             RoleChangeError::Store(e) => e.into(),

@@ -6,7 +6,7 @@ use crate::session_response::{Client, internal, open_session, with_cleared_cooki
 use axum::extract::State;
 use axum::response::Response;
 use gatehouse::AppState;
-use gatehouse::auth::activity::{Event, Kind, Surface, entry, record};
+use gatehouse::auth::activity::{Event, Kind, Surface, record};
 use gatehouse::auth::barong::auth0::{self, Auth0Error};
 use gatehouse::auth::barong::login::{BarongLoginError, sign_in};
 use gatehouse::auth::barong::{captcha, session};
@@ -40,22 +40,22 @@ pub async fn create(
         Ok(user) => user,
         Err(e) => {
             let refused = login_refusal(&e);
-            if let Some((action, reason)) = recorded_failure(e) {
-                record_failed_login(&state, &client, &email, &refused, action, reason).await;
+            if let Some((kind, reason)) = recorded_failure(e) {
+                record_failed_login(&state, &client, &email, &refused, kind, reason).await;
             }
             return Err(refused);
         }
     };
     let opened = open_session(&state, &client, &user, StatusCode::OK).await;
-    let action = if user.totp_enabled { LOGIN_2FA } else { LOGIN };
-    let event = Event::new(Kind::Login, Surface::Barong, 200, Some(&user));
-    record_login(&state, &client, event, action).await;
+    let kind = if user.totp_enabled {
+        Kind::LoginTwoFactor
+    } else {
+        Kind::Login
+    };
+    let event = Event::new(kind, Surface::Barong, 200, Some(&user));
+    record(&state, &client.origin(), event).await;
     opened
 }
-
-/// Barong's actions for a sign-in: `login`, or `login::2fa` once a second factor was asked.
-const LOGIN: &str = "login";
-const LOGIN_2FA: &str = "login::2fa";
 
 fn login_refusal(e: &BarongLoginError) -> BarongError {
     match e {
@@ -72,16 +72,16 @@ fn login_refusal(e: &BarongLoginError) -> BarongError {
     }
 }
 
-/// What Barong's `login_error!` records for a refusal: the action and its English reason
+/// What Barong's `login_error!` records for a refusal: the kind and its English reason
 /// (`app/api/v2/identity/sessions.rb`). A missing code, a code already used and a failure
 /// of ours are answered before any record there, so they have none.
-fn recorded_failure(e: BarongLoginError) -> Option<(&'static str, &'static str)> {
+fn recorded_failure(e: BarongLoginError) -> Option<(Kind, &'static str)> {
     match e {
-        BarongLoginError::InvalidParams => Some((LOGIN, "Invalid Email or Password")),
-        BarongLoginError::Banned => Some((LOGIN, "Your account is banned")),
-        BarongLoginError::Deleted => Some((LOGIN, "Your account is deleted")),
-        BarongLoginError::NotActive => Some((LOGIN, "Your account is not active")),
-        BarongLoginError::InvalidOtp => Some((LOGIN_2FA, "OTP code is invalid")),
+        BarongLoginError::InvalidParams => Some((Kind::Login, "Invalid Email or Password")),
+        BarongLoginError::Banned => Some((Kind::Login, "Your account is banned")),
+        BarongLoginError::Deleted => Some((Kind::Login, "Your account is deleted")),
+        BarongLoginError::NotActive => Some((Kind::Login, "Your account is not active")),
+        BarongLoginError::InvalidOtp => Some((Kind::LoginTwoFactor, "OTP code is invalid")),
         BarongLoginError::MissingOtp
         | BarongLoginError::CodeUsed
         | BarongLoginError::Internal(_) => None,
@@ -95,7 +95,7 @@ async fn record_failed_login(
     client: &Client,
     email: &str,
     refused: &BarongError,
-    action: &str,
+    kind: Kind,
     reason: &str,
 ) {
     let user = match state.store.user_by_email(email).await {
@@ -103,22 +103,13 @@ async fn record_failed_login(
         Err(_) => None,
     };
     let event = Event::new(
-        Kind::Login,
+        kind,
         Surface::Barong,
         refused.status.as_u16(),
         user.as_ref(),
     )
     .data(serde_json::json!({ "reason": reason }));
-    record_login(state, client, event, action).await;
-}
-
-/// Records a sign-in under Barong's `action` (the log's own for [`Kind::Login`] is `login`).
-async fn record_login(state: &AppState, client: &Client, event: Event<'_>, action: &str) {
-    let mut activity = entry(state, &client.origin(), event);
-    activity.action = action.to_owned();
-    if let Err(error) = state.store.record_activity(&activity).await {
-        tracing::error!(%error, action, "recording a sign-in failed");
-    }
+    record(state, &client.origin(), event).await;
 }
 
 pub async fn delete(
